@@ -1,0 +1,17 @@
+package screening
+
+import "testing"
+
+func TestMeanTenthsRoundsHalfAwayFromZero(t *testing.T) {
+	for _, tc := range []struct {
+		sum, n int
+		want   float64
+	}{
+		{15, 3, 5}, {17, 3, 5.7}, {16, 3, 5.3}, {7, 2, 3.5},
+		{1, 4, 0.3}, {-1, 4, -0.3}, {3, 4, 0.8}, {5, 8, 0.6}, {0, 3, 0}, {30, 3, 10},
+	} {
+		if got := meanTenths(tc.sum, tc.n); got != tc.want {
+			t.Errorf("meanTenths(%d, %d) = %v, want %v", tc.sum, tc.n, got, tc.want)
+		}
+	}
+}
