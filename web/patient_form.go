@@ -1,0 +1,171 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/intake"
+	"github.com/backintake/backintake/intake/messages"
+)
+
+// formState is a patient form as posted: every value echoed back on any
+// 4xx/5xx so that nothing the patient typed is lost.
+type formState struct {
+	lang   string
+	values map[string][]string
+}
+
+// intakeForm serves GET /intake: the empty questionnaire with fresh tokens.
+func (s *Server) intakeForm(c *fiber.Ctx) error {
+	return s.showForm(c, fiber.StatusOK, formState{lang: pickLang(c)}, "", nil)
+}
+
+// intakeSubmit serves POST /intake: language switch, or validate → screen →
+// store → 303 to the receipt page; every failure re-renders the form.
+func (s *Server) intakeSubmit(c *fiber.Ctx) error {
+	st, ok := readForm(c)
+	if !ok {
+		return s.showForm(c, fiber.StatusBadRequest, formState{lang: pickLang(c)}, "page.problem.bad_request", nil)
+	}
+	if l := get1(st.values, "_lang"); messages.IsSupported(l) {
+		st.lang = l // a language button: re-render, neither validate nor store
+		return s.showForm(c, fiber.StatusOK, st, "", nil)
+	}
+	if len(c.Body()) > BodyLimit {
+		return s.showForm(c, fiber.StatusRequestEntityTooLarge, st, "page.problem.too_large", nil)
+	}
+	now := s.cfg.Now().UTC()
+	if !checkFormToken(s.cfg.Secret, c.Cookies(csrfCookie), get1(st.values, "_csrf"), now) {
+		return s.showForm(c, fiber.StatusForbidden, st, "page.problem.csrf", nil)
+	}
+
+	in := intake.Intake{CreatedAt: now, SubmissionDate: intake.DateIn(now, s.cfg.Location),
+		QuestionnaireVersion: intake.Canonical, Lang: st.lang}
+	answers, errs := intake.V1.Validate(intake.V1.FromForm(st.values), s.validationContext(in.SubmissionDate))
+	if errs != nil {
+		return s.showForm(c, fiber.StatusUnprocessableEntity, st, "", errs)
+	}
+	in.Answers = answers
+	hash, _ := json.Marshal(answers) // map keys are sorted: equal answers give equal bytes
+	key := ""
+	if tok := get1(st.values, "_submission"); tok != "" && len(tok) <= 64 {
+		key = "form:" + tok
+	}
+	saved, _, err := s.save(c, in, key, sha256Hex(hash))
+	var conflict *db.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		at := conflict.CreatedAt.In(s.cfg.Location).Format("15:04")
+		return s.showFormMsg(c, fiber.StatusConflict, st, messages.For(st.lang).T("page.problem.conflict", map[string]any{"Time": at}), nil)
+	case errors.Is(err, db.ErrUnavailable):
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+		return s.showForm(c, fiber.StatusServiceUnavailable, st, "page.problem.unavailable", nil)
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/intake/done/"+saved.Receipt, fiber.StatusSeeOther)
+}
+
+// retryAfterSeconds is sent with 503s: the writer recovers on its own once the cause is gone.
+const retryAfterSeconds = "30"
+
+// readForm parses an application/x-www-form-urlencoded body into every posted value.
+func readForm(c *fiber.Ctx) (formState, bool) {
+	if mediaType(c) != fiber.MIMEApplicationForm && len(c.Body()) > 0 {
+		return formState{}, false
+	}
+	values := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		values[string(k)] = append(values[string(k)], string(v))
+	})
+	lang := get1(values, "_current_lang")
+	if !messages.IsSupported(lang) {
+		lang = pickLang(c)
+	}
+	return formState{lang: lang, values: values}, true
+}
+
+// showForm renders the questionnaire with the posted values, a problem message
+// key (or ""), field errors and fresh tokens.
+func (s *Server) showForm(c *fiber.Ctx, status int, st formState, problemKey string, errs intake.Errors) error {
+	msg := ""
+	if problemKey != "" {
+		msg = messages.For(st.lang).T(problemKey)
+	}
+	return s.showFormMsg(c, status, st, msg, errs)
+}
+
+func (s *Server) showFormMsg(c *fiber.Ctx, status int, st formState, problem string, errs intake.Errors) error {
+	p := messages.For(st.lang)
+	cookie := c.Cookies(csrfCookie)
+	if len(cookie) != 26 {
+		cookie = randomID()
+	}
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: cookie, Path: "/intake", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: s.cfg.TLS, Expires: s.cfg.Now().Add(CSRFLifetime)})
+	noStore(c)
+	data := formPage{
+		page: page{Lang: p.Lang(), Title: p.T("page.form.title"), ClinicName: s.cfg.ClinicName,
+			SkipText: p.T("page.skip"), Script: "form.js"},
+		Intro:        p.T("page.form.intro"),
+		Problem:      problem,
+		Sections:     buildForm(p, st.values, errs),
+		Submit:       p.T("page.form.submit"),
+		CSRF:         formToken(s.cfg.Secret, cookie, s.cfg.Now()),
+		Submission:   randomID(),
+		Languages:    languageButtons(p.Lang()),
+		LanguageText: p.T("page.choose_language"),
+		RequiredText: p.T("page.form.required_mark"),
+	}
+	if len(errs) > 0 {
+		data.ErrorTitle, data.ErrorIntro = p.T("page.errors.title"), p.T("page.errors.intro")
+		for _, e := range errs {
+			data.Errors = append(data.Errors, errorLink{Href: "#" + fieldID(e.LinkID), Text: fieldErrorSummary(p, e)})
+		}
+	}
+	return s.render(c, status, "form", data)
+}
+
+// fieldErrorSummary is the error summary line: the question, then the message.
+func fieldErrorSummary(p *messages.Printer, e intake.FieldError) string {
+	it := intake.V1.Item(e.LinkID)
+	if it == nil {
+		return p.T(messages.Error(e.Code))
+	}
+	return p.T(messages.ItemText(it.LinkID)) + ": " + errorMessage(p, it, e.Code)
+}
+
+// validationContext is the validation input for a submission on date d.
+func (s *Server) validationContext(d intake.Date) intake.Context {
+	return intake.Context{SubmissionDate: d, GuardianAge: s.cfg.GuardianAge}
+}
+
+// intakeDone serves the confirmation page of a receipt (valid 24 h).
+func (s *Server) intakeDone(c *fiber.Ctx) error {
+	noStore(c)
+	in, res, err := s.deps.DB.Receipt(c.UserContext(), c.Params("receipt"), s.cfg.Now())
+	if errors.Is(err, db.ErrNotFound) {
+		p := messages.For(pickLang(c))
+		return s.render(c, fiber.StatusNotFound, "message", messagePage{
+			page:       page{Lang: p.Lang(), Title: p.T("page.done.title"), ClinicName: s.cfg.ClinicName},
+			Paragraphs: []string{p.T("page.done.expired")}})
+	}
+	if err != nil {
+		return err
+	}
+	p := messages.For(in.Lang)
+	data := donePage{messagePage: messagePage{
+		page:       page{Lang: p.Lang(), Title: p.T("page.done.title"), ClinicName: s.cfg.ClinicName},
+		Paragraphs: []string{p.T("page.done.received"), p.T("page.done.next")}}}
+	if advice := patientAdvice(in.Lang, res); advice != "" {
+		data.Emergency, data.EmergencyTitle, data.EmergencyText = true, p.T("advice.emergency.title"), advice
+	}
+	return s.render(c, fiber.StatusOK, "done", data)
+}
+
+// saveTimeout bounds how long a request waits for its batch to commit.
+const saveTimeout = 20 * time.Second

@@ -1,0 +1,52 @@
+// Progressive enhancement for the questionnaire; the form works without it.
+// 1. Hide follow-up questions whose enableWhen does not hold (the server drops
+//    their answers anyway). 2. Enter in a one-line field moves on instead of
+//    sending the whole form. 3. After an error, focus the error summary.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[action='/intake']");
+  if (!form) { return; }
+
+  function values(name) {
+    var out = [];
+    form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (el.value !== "") { out.push(el.value); }
+    });
+    return out;
+  }
+  function enabled(field) {
+    var conds = JSON.parse(field.dataset.enableWhen);
+    return conds.some(function (c) {
+      var src = document.querySelector("[data-link-id='" + c.Question + "']");
+      if (src && src.hidden) { return false; }
+      var v = values(c.Question);
+      var want = c.Answer === true ? "yes" : c.Answer === false ? "no" : c.Answer;
+      if (c.Op === "exists") { return v.length > 0; }
+      if (c.Op === "=") { return v.indexOf(want) >= 0; }
+      if (c.Op === "!=") { return v.length > 0 && v.indexOf(want) < 0; }
+      return true;
+    });
+  }
+  var followUps = form.querySelectorAll("[data-enable-when]");
+  function update() {
+    followUps.forEach(function (f) { f.hidden = !enabled(f); });
+  }
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+
+  form.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key !== "Enter" || t.tagName !== "INPUT" || t.type === "submit") { return; }
+    e.preventDefault();
+    var all = Array.prototype.filter.call(form.elements, function (el) {
+      return !el.disabled && el.type !== "hidden" && el.offsetParent !== null;
+    });
+    var next = all[all.indexOf(t) + 1];
+    if (next) { next.focus(); }
+  });
+
+  var summary = document.getElementById("error-summary") || document.getElementById("problem");
+  if (summary) { summary.focus(); }
+})();
