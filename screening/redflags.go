@@ -222,8 +222,12 @@ func infectionRules(l *flagList, f *facts) {
 			"YUS19")
 	// RF-INF-3 — YUS19.
 	case len(f.infection) > 0:
+		what := "Spinal-infection risk factor"
+		if len(f.infection) > 1 {
+			what = "Spinal-infection risk factors"
+		}
 		l.add("RF-INF-3", SeverityCaution, CategoryRedFlag,
-			"Spinal-infection risk factor without reported fever: "+list(f.infection)+".",
+			what+" without reported fever: "+list(f.infection)+".",
 			"YUS19")
 	}
 }
