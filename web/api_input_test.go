@@ -112,8 +112,8 @@ func TestAPIHostileInput(t *testing.T) {
 	big := strings.Repeat("x", 1_000_000) // 1 MB: over the app limit, under the transport limit
 	tests := []struct {
 		name, body, ctype string
-		status           int
-		linkID           string
+		status            int
+		linkID            string
 	}{
 		{"malformed JSON", `{"answers": {`, "application/json", 400, ""},
 		{"not an object", `[1,2]`, "application/json", 400, ""},
