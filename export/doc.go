@@ -8,6 +8,6 @@
 // Output carries PHI; errors returned here name intake ids and linkIds only,
 // never answers or names.
 //
-// Column and resource shapes are those of /work/shared/design.md "Exports" and
+// Column and resource shapes are those of the design's "Exports" section and
 // docs/fhir.md.
 package export
