@@ -1,0 +1,39 @@
+package db
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"testing"
+)
+
+// appliedMigrations pins the SHA-256 of every released migration. Changing a
+// released file fails here: add a new numbered file instead.
+var appliedMigrations = map[string]string{
+	"0001_init.sql": "30e217323ef7795165e8ae9719936c2c19652a6e4046d8d0612b4689c636e9ed",
+}
+
+func migrationFiles(t testing.TB) []string {
+	t.Helper()
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func TestMigrationsNeverEdited(t *testing.T) {
+	for _, name := range migrationFiles(t) {
+		data, _ := migrations.ReadFile(name)
+		sum := sha256.Sum256(data)
+		base := name[len("migrations/"):]
+		want, ok := appliedMigrations[base]
+		if !ok {
+			t.Errorf("%s: not pinned in appliedMigrations; add its hash %s", base, hex.EncodeToString(sum[:]))
+			continue
+		}
+		if got := hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("%s: content changed (sha256 %s, pinned %s); never edit a released migration, add a new one", base, got, want)
+		}
+	}
+}
