@@ -10,7 +10,8 @@ import (
 // appliedMigrations pins the SHA-256 of every released migration. Changing a
 // released file fails here: add a new numbered file instead.
 var appliedMigrations = map[string]string{
-	"0001_init.sql": "30e217323ef7795165e8ae9719936c2c19652a6e4046d8d0612b4689c636e9ed",
+	"0001_init.sql":    "30e217323ef7795165e8ae9719936c2c19652a6e4046d8d0612b4689c636e9ed",
+	"0002_secrets.sql": "abfe5da0072bc548be2c4693c4c3069db8a576991871a543891a5c6ebc33b5dc",
 }
 
 func migrationFiles(t testing.TB) []string {

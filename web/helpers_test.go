@@ -27,7 +27,6 @@ type testServer struct {
 	app    *fiber.App
 	db     *db.DB
 	writer *db.Writer
-	now    time.Time
 	token  string // an API token stored in the database
 }
 

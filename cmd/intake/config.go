@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the design's configuration: environment variables, overridden by flags.
+type config struct {
+	Addr           string
+	DB             string
+	TZ             string
+	GuardianAge    int
+	ClinicName     string
+	Paper          string
+	TLSCert        string
+	TLSKey         string
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
+	PatientRate    string // "30/min"
+	TrustedProxies string // comma-separated IPs or CIDRs
+	FHIRBase       string
+	Log            string // text or json
+}
+
+// defaultDB is the embedded default: one SQLite file in ./data (git-ignored).
+const defaultDB = "data/intake.db"
+
+// loadConfig reads INTAKE_* variables, then parses flags over them. With
+// serverFlags false only --db is offered (for CLI commands).
+func loadConfig(getenv func(string) string, name string, args []string, stderr io.Writer, serverFlags bool) (*config, *flag.FlagSet, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", env("INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	if serverFlags {
+		idle, err := time.ParseDuration(env("INTAKE_SESSION_IDLE", "15m"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("INTAKE_SESSION_IDLE: %w", err)
+		}
+		max, err := time.ParseDuration(env("INTAKE_SESSION_MAX", "12h"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("INTAKE_SESSION_MAX: %w", err)
+		}
+		age, err := strconv.Atoi(env("INTAKE_GUARDIAN_AGE", "18"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
+		}
+		fs.StringVar(&cfg.Addr, "addr", env("INTAKE_ADDR", "127.0.0.1:8080"), "listen address (INTAKE_ADDR)")
+		fs.StringVar(&cfg.TZ, "tz", env("INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
+		fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
+		fs.StringVar(&cfg.ClinicName, "clinic-name", env("INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
+		fs.StringVar(&cfg.Paper, "paper", env("INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
+		fs.StringVar(&cfg.TLSCert, "tls-cert", env("INTAKE_TLS_CERT", ""), "TLS certificate file (INTAKE_TLS_CERT)")
+		fs.StringVar(&cfg.TLSKey, "tls-key", env("INTAKE_TLS_KEY", ""), "TLS key file (INTAKE_TLS_KEY)")
+		fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "staff session idle limit (INTAKE_SESSION_IDLE)")
+		fs.DurationVar(&cfg.SessionMax, "session-max", max, "staff session absolute limit (INTAKE_SESSION_MAX)")
+		fs.StringVar(&cfg.PatientRate, "patient-rate", env("INTAKE_PATIENT_RATE", "30/min"), "patient POSTs per IP, N/min (INTAKE_PATIENT_RATE)")
+		fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", env("INTAKE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (INTAKE_TRUSTED_PROXIES)")
+		fs.StringVar(&cfg.FHIRBase, "fhir-base", env("INTAKE_FHIR_BASE", "https://backintake.example/fhir"), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
+		fs.StringVar(&cfg.Log, "log", env("INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, err
+		}
+		return nil, nil, errUsage
+	}
+	return cfg, fs, nil
+}
+
+// location loads the clinic time zone (the binary embeds time/tzdata).
+func (c *config) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil {
+		return nil, fmt.Errorf("INTAKE_TZ %q is not an IANA time zone name: %w", c.TZ, err)
+	}
+	return loc, nil
+}
+
+// patientRate parses "N/min" (or a bare N) into requests per minute.
+func (c *config) patientRate() (int, error) {
+	s := strings.TrimSuffix(strings.TrimSpace(c.PatientRate), "/min")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("INTAKE_PATIENT_RATE %q must be N/min with N ≥ 1", c.PatientRate)
+	}
+	return n, nil
+}
+
+// trustedProxies splits the comma-separated list.
+func (c *config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

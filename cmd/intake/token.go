@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backintake/backintake/db"
+)
+
+// runToken manages API tokens: add prints a new token once (only its hash
+// is stored), list shows names and dates, revoke disables one by name.
+func runToken(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: token needs add, list or revoke", errUsage)
+	}
+	verb, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("token "+verb, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	name := fs.String("name", "", "token name (add)")
+	if err := fs.Parse(rest); err != nil {
+		return errUsage
+	}
+	d, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	now := time.Now().UTC()
+	switch verb {
+	case "add":
+		if *name == "" {
+			return fmt.Errorf("%w: token add needs --name", errUsage)
+		}
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		token := "bit_" + base64.RawURLEncoding.EncodeToString(b[:])
+		if err := d.Update(ctx, func(tx *sql.Tx) error { return db.AddToken(tx, *name, token, now) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "%s\n", token)
+		fmt.Fprintf(env.stderr, "API token %q created. It is shown only once: store it now.\n", *name)
+	case "list":
+		toks, err := d.Tokens(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tCREATED\tREVOKED")
+		for _, t := range toks {
+			revoked := "-"
+			if !t.RevokedAt.IsZero() {
+				revoked = t.RevokedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.CreatedAt.Format(time.RFC3339), revoked)
+		}
+		return tw.Flush()
+	case "revoke":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("%w: token revoke needs the token's name", errUsage)
+		}
+		if err := d.Update(ctx, func(tx *sql.Tx) error { return db.RevokeToken(tx, fs.Arg(0), now) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "API token %q revoked.\n", fs.Arg(0))
+	default:
+		return fmt.Errorf("%w: unknown token command %q", errUsage, verb)
+	}
+	return nil
+}
+
+func envOr(env *cliEnv, k, def string) string {
+	if v := env.getenv(k); v != "" {
+		return v
+	}
+	return def
+}
