@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/backintake/backintake/intake"
@@ -9,9 +11,9 @@ import (
 
 // Answer pages geometry (mm).
 const (
-	questionShare = 0.42 // the question column's share of the width in a two-column row
+	questionShare = 0.55 // the question column's share of the width in a two-column row
 	answerIndent  = 5.0  // indent of an answer printed under its question
-	answerRowGap  = 1.1
+	answerRowGap  = 0.7
 )
 
 // answers prints every answered (hence enabled) item section by section with
@@ -61,6 +63,31 @@ func (d *doc) answers(in intake.Intake) {
 			d.y += answerRowGap
 		}
 		d.y += gap - answerRowGap
+	}
+	d.otherAnswers(in.Answers, x, w)
+}
+
+// otherAnswers prints answers whose linkId the questionnaire does not know
+// (never stored by this version, but nothing given to Render is dropped).
+func (d *doc) otherAnswers(a intake.Answers, x, w float64) {
+	var ids []string
+	for id := range a {
+		if intake.V1.Item(id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	sort.Strings(ids)
+	d.ensure(lh(sizeHead) + 1.4 + 2*lh(sizeBody))
+	d.setFill(rgb{232, 236, 243})
+	d.pdf.Rect(x, d.y, w, lh(sizeHead)+1.4, "F")
+	d.drawLines(x+1.5, d.y+0.7, d.fs.wrap([]span{{"Other answers", stBold}}, sizeHead, w-3), sizeHead)
+	d.y += lh(sizeHead) + 2.4
+	for _, id := range ids {
+		d.stacked(x, w, id, fmt.Sprint(a[id]))
+		d.y += answerRowGap
 	}
 }
 

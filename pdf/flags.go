@@ -97,6 +97,16 @@ func (d *doc) layoutFlags(flags []screening.Flag, w float64, contSev screening.S
 	return fl
 }
 
+// flagsHeight is the height page 1's panel needs to show every flag.
+func (d *doc) flagsHeight(flags []screening.Flag, rules string) float64 {
+	w := d.width()
+	h := 2*panelPad + float64(len(d.panelTitle(flags, len(flags), rules, true, w)))*lh(sizeHead) + panelPad
+	for _, b := range d.layoutFlags(flags, w, "").blocks {
+		h += b.h
+	}
+	return h
+}
+
 // flagsPanel draws the boxed flags panel at the cursor within maxH mm and
 // returns the flags that did not fit. Nothing is cut: when flags remain, the
 // panel's last line says how many and on which page they continue. total is

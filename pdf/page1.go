@@ -6,15 +6,17 @@ import (
 	"time"
 
 	"github.com/backintake/backintake/intake"
+	"github.com/backintake/backintake/intake/messages"
 	"github.com/backintake/backintake/screening"
 )
 
 // Page 1 spacing (mm).
 const (
-	gap       = 3.2  // between blocks
-	colGap    = 6.0  // between side-by-side columns
-	keyW      = 27.0 // key column of symptom rows
-	goalLines = 4    // lines of goals.text on page 1; the rest is on the answer pages
+	gap        = 3.2  // between blocks
+	colGap     = 6.0  // between side-by-side columns
+	keyW       = 27.0 // key column of symptom rows
+	goalLines  = 4    // lines of goals.text on page 1; the rest is on the answer pages
+	goalsTight = 2    // lines of goals.text when the flags need the room
 )
 
 // page1 draws the one-page summary and returns the flags that continue on
@@ -33,10 +35,15 @@ func (d *doc) page1(in intake.Intake, res screening.Result, opt Options) []scree
 	legAsked := a.Answered("pain.leg_avg") || legPainReported(a)
 	colsH := max(d.scores(0, 0, leftW, res.Scores, legAsked, false), d.bodyChart(0, 0, rightW, a.Codes("pain.regions"), a.Codes("numbness.regions"), false))
 	sympH := d.symptoms(0, a, false)
-	goalH := d.goals(0, a, false)
+	goalN := goalLines
+	goalH := d.goals(0, a, goalN, false)
 	budget := d.bottom() - d.y - gap - needH - gap - colsH - gap - sympH - gap - goalH
-
 	flags := sortedFlags(res.Flags)
+	if d.flagsHeight(flags, res.RulesVersion) > budget {
+		// Flags come first: give them the goals' spare lines.
+		goalN = goalsTight
+		budget += goalH - d.goals(0, a, goalN, false)
+	}
 	rest := d.flagsPanel(flags, len(flags), res.RulesVersion, budget, true)
 	d.y += gap
 	d.y += d.needling(d.y, res.NeedlingStatus, true) + gap
@@ -45,7 +52,7 @@ func (d *doc) page1(in intake.Intake, res screening.Result, opt Options) []scree
 	d.bodyChart(d.left()+leftW+colGap, top, rightW, a.Codes("pain.regions"), a.Codes("numbness.regions"), true)
 	d.y = top + colsH + gap
 	d.y += d.symptoms(d.y, a, true) + gap
-	d.y += d.goals(d.y, a, true)
+	d.y += d.goals(d.y, a, goalN, true)
 	return rest
 }
 
@@ -56,7 +63,14 @@ func (d *doc) header(clinic string) {
 	}
 	title := "Back-pain intake · therapist summary"
 	tw := d.fs.width(title, false, sizeSmall)
-	ls := d.fs.wrap([]span{{oneLine(clinic), stHead}}, sizeHead+1, d.width()-tw-6)
+	maxW := d.width() - tw - 6
+	ls := d.fs.wrap([]span{{oneLine(clinic), stHead}}, sizeHead+1, maxW)
+	if len(ls) > 2 {
+		// A clinic setting, not patient data: shortened visibly to keep page 1's room.
+		ell := d.fs.width("…", true, sizeHead+1)
+		ls = d.fs.wrap([]span{{oneLine(clinic), stHead}}, sizeHead+1, maxW-ell)[:2]
+		ls[1].add("…", stHead, ell)
+	}
 	d.drawLines(d.left(), d.y, ls, sizeHead+1)
 	d.drawLine(d.left()+d.width()-tw, d.y+(lh(sizeHead+1)-lh(sizeSmall)), line{pieces: []piece{{text: title, st: stMuted}}}, sizeSmall)
 	d.y += float64(len(ls))*lh(sizeHead+1) + 0.8
@@ -68,8 +82,14 @@ func (d *doc) header(clinic string) {
 // time in the clinic's zone, language and who completed the form.
 func (d *doc) patient(in intake.Intake, res screening.Result, loc *time.Location) {
 	a := in.Answers
-	name := d.fs.wrap([]span{{oneLine(in.PatientName()), stBold}}, sizeName, d.width())
-	d.y += d.drawLines(d.left(), d.y, name, sizeName)
+	size := sizeName
+	name := d.fs.wrap([]span{{oneLine(in.PatientName()), stBold}}, size, d.width())
+	if len(name) > 2 {
+		// Always the whole name, in a smaller size when it is very long.
+		size = sizeHead + 2
+		name = d.fs.wrap([]span{{oneLine(in.PatientName()), stBold}}, size, d.width())
+	}
+	d.y += d.drawLines(d.left(), d.y, name, size)
 	if strings.ContainsRune(d.fs.clean(in.PatientName()), sentinel) {
 		// The name is what identifies the patient: say at once that it is incomplete.
 		note := d.fs.wrap([]span{{noteUnprintable, style{bold: true, color: colAlert}}}, sizeSmall, d.width())
@@ -207,8 +227,8 @@ func (d *doc) symptoms(y float64, a intake.Answers, draw bool) float64 {
 }
 
 // goals draws the PSFS activities with their scores and the goals text,
-// shortened to goalLines with a pointer to the full text, and returns the height.
-func (d *doc) goals(y float64, a intake.Answers, draw bool) float64 {
+// shortened to maxLines with a pointer to the full text, and returns the height.
+func (d *doc) goals(y float64, a intake.Answers, maxLines int, draw bool) float64 {
 	top := y
 	x, w := d.left(), d.width()
 	y += d.sectionTitle(x, y, w, "GOALS AND ACTIVITIES", draw)
@@ -243,9 +263,11 @@ func (d *doc) goals(y float64, a intake.Answers, draw bool) float64 {
 		g = "not answered"
 	}
 	ls := d.fs.wrap([]span{{"Goals  ", stMuted}, {g, stText}}, size, w)
-	if len(ls) > goalLines {
-		ls = ls[:goalLines]
-		ls = append(ls, d.fs.wrap([]span{{"… continues: the full text is under All answers, Daily life.", stMuted}}, sizeSmall, w)...)
+	if len(ls) > maxLines {
+		sec := intake.V1.Item("goals.text").Section
+		title := orDefault(messages.English().T(messages.SectionTitle(sec)), sec)
+		ls = ls[:maxLines]
+		ls = append(ls, d.fs.wrap([]span{{"… continues: the full text is under All answers, " + title + ".", stMuted}}, sizeSmall, w)...)
 	}
 	if draw {
 		d.drawLines(x, y, ls, size)

@@ -461,3 +461,100 @@ func TestRenderSubmissionTimeInClinicZone(t *testing.T) {
 		t.Errorf("page 1 lacks the submission time %s", want)
 	}
 }
+
+func TestRenderFullestPage1StaysOnPage1(t *testing.T) {
+	in, res := caseIntake(t, caseByID(t, "C02"))
+	a := maps.Clone(in.Answers)
+	a["patient.given_name"] = strings.Repeat("Maximiliana ", 8) + "Ximena"
+	a["patient.family_name"] = strings.Repeat("Wolfeschlegelsteinhausen", 4)
+	a["patient.guardian_name"] = "Guardian Person"
+	a["pain.regions"] = append([]string(nil), intake.Regions...)
+	a["numbness.present"] = true
+	a["numbness.regions"] = append([]string(nil), intake.Regions...)
+	a["pain.worse_with"] = []string{"bending", "lifting", "sitting", "standing", "walking", "lying_down", "coughing_sneezing", "twisting"}
+	a["pain.better_with"] = []string{"rest", "movement", "heat", "ice", "lying_down", "sitting", "medication"}
+	a["pain.night_waking"] = "second_half"
+	a["pain.night_eases_on_rising"] = false
+	a["weakness.present"] = true
+	a["weakness.side"] = "both"
+	a["weakness.worsening"] = true
+	for n := 1; n <= 3; n++ {
+		a["function.activity"+strconv.Itoa(n)] = strings.Repeat("Carrying groceries upstairs ", 4)[:100]
+		a["function.activity"+strconv.Itoa(n)+"_score"] = n
+	}
+	goals := strings.Repeat("I want to play football with my children again and walk to work without stopping. ", 48)
+	a["goals.text"] = goals
+	in.Answers = a
+	res.Flags = syntheticFlags(40)
+	opt := testOptions
+	opt.ClinicName = strings.Repeat("Riverside Physical Therapy and Sports Rehabilitation ", 3)
+	for _, paper := range []string{"letter", "a4"} {
+		opt.Paper = paper
+		path := writePDF(t, "full.pdf", render(t, in, res, opt))
+		page1 := pdfText(t, path, 1, 1, false)
+		for _, s := range []string{"FLAGS", "more flags", "DRY NEEDLING", "SCORES", "BODY CHART", "BACK-PAIN SYMPTOMS", "GOALS AND ACTIVITIES", "full text is under All answers"} {
+			if !strings.Contains(page1, s) {
+				t.Errorf("%s: page 1 lacks %q", paper, s)
+			}
+		}
+		if !strings.Contains(answerWords(pdfWords(t, path)), stripSpace(goals)) {
+			t.Errorf("%s: the answer pages lack the full goals text", paper)
+		}
+		checkLayout(t, pdfWords(t, path))
+	}
+}
+
+func TestRenderEmptyIntake(t *testing.T) {
+	needTool(t, "qpdf", "qpdf")
+	path := writePDF(t, "empty.pdf", render(t, intake.Intake{}, screening.Result{}, Options{}))
+	run(t, "qpdf", "--check", path)
+	if text := pdfText(t, path, 1, 1, false); !strings.Contains(text, "No red flags reported") || !strings.Contains(text, "not answered") {
+		t.Error("an empty intake does not print as unanswered")
+	}
+}
+
+func TestRenderKeepsUnknownAnswers(t *testing.T) {
+	in, res := caseIntake(t, caseByID(t, "C10"))
+	in.Answers = maps.Clone(in.Answers)
+	in.Answers["future.item"] = "kept value"
+	path := writePDF(t, "other.pdf", render(t, in, res, testOptions))
+	if text := pdfText(t, path, 2, 0, false); !strings.Contains(text, "future.item") || !strings.Contains(text, "kept value") {
+		t.Error("an answer with an unknown linkId was dropped")
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	in, res := caseIntake(t, caseByID(t, "C04"))
+	want := render(t, in, res, testOptions)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			err := Render(&b, in, res, testOptions)
+			if err == nil && !bytes.Equal(b.Bytes(), want) {
+				err = errors.New("concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestPanicErrorHasNoPatientData(t *testing.T) {
+	if err := panicError("Mateo Ruiz 1981-03-07"); strings.Contains(err.Error(), "Mateo") {
+		t.Errorf("panic value leaked into %q", err)
+	}
+	var s []int
+	func() {
+		defer func() {
+			if err := panicError(recover()); !strings.Contains(err.Error(), "index out of range") {
+				t.Errorf("runtime error lost: %v", err)
+			}
+		}()
+		_ = s[3]
+	}()
+}

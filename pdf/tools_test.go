@@ -103,13 +103,18 @@ func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
 
 const mmPt = 72 / 25.4
 
-// checkLayout fails when two words on a page overlap or a word leaves the
-// printable width: nothing overlaps, nothing runs off the page.
+// checkLayout fails when two words on a page overlap, a word leaves the
+// printable width or body text runs into the footer: nothing overlaps,
+// nothing runs off the page.
 func checkLayout(t testing.TB, pages []bboxPage) {
 	t.Helper()
 	const tol = 0.3
 	for pi, p := range pages {
 		for i, a := range p.words {
+			footerTop := p.h - marginBottom*mmPt
+			if a.yMin < footerTop && a.yMax > footerTop+tol {
+				t.Errorf("page %d: word %q at y %.1f–%.1f runs into the footer", pi+1, short(a.text), a.yMin, a.yMax)
+			}
 			if a.xMin < marginX*mmPt-tol || a.xMax > p.w-marginX*mmPt+tol || a.yMin < 0 || a.yMax > p.h {
 				t.Errorf("page %d: word %q at x %.1f–%.1f y %.1f–%.1f leaves the printable area", pi+1, short(a.text), a.xMin, a.xMax, a.yMin, a.yMax)
 			}
