@@ -47,6 +47,12 @@ var (
 	stHead  = style{bold: true, color: colHead}
 )
 
+// pageCountAlias is replaced by the page count when the PDF is written.
+// gofpdf replaces it anywhere in the page content, so it is made of
+// private-use runes that clean never lets through: no patient text can
+// contain it, even split across two neighbouring runes' UTF-16 bytes.
+const pageCountAlias = "\uE0E0\uE0E0"
+
 // doc is one document being laid out: gofpdf plus a cursor, the page's
 // marker state and the running footer.
 type doc struct {
@@ -110,7 +116,7 @@ func (d *doc) drawFooter() {
 	x := d.pageW - marginX - pw
 	d.drawLine(x, y+0.8, line{pieces: []piece{{text: page, st: stMuted}}}, sizeSmall)
 	d.setFont(false, sizeSmall, colMuted)
-	d.pdf.Text(x+d.fs.width(page, false, sizeSmall), y+0.8+baseline(sizeSmall), "{nb}")
+	d.pdf.Text(x+d.fs.width(page, false, sizeSmall), y+0.8+baseline(sizeSmall), pageCountAlias)
 	if d.marked {
 		note := d.fs.wrap([]span{{noteUnprintable, style{bold: true, color: colAlert}}}, sizeSmall, d.width())
 		for i, l := range note {

@@ -70,7 +70,7 @@ func Render(w io.Writer, in intake.Intake, res screening.Result, opt Options) (e
 	p.SetTitle("Back-pain intake summary", false)
 	p.SetAutoPageBreak(false, 0)
 	p.SetMargins(marginX, marginTop, marginX)
-	p.AliasNbPages("{nb}")
+	p.AliasNbPages(pageCountAlias)
 	fs.addTo(p)
 	if p.Err() {
 		return fmt.Errorf("pdf: set up document: %w", p.Error())

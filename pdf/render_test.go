@@ -558,3 +558,18 @@ func TestPanicErrorHasNoPatientData(t *testing.T) {
 		_ = s[3]
 	}()
 }
+
+func TestRenderPageCountAliasNotInPatientText(t *testing.T) {
+	in, res := caseIntake(t, caseByID(t, "C10"))
+	in.Answers = maps.Clone(in.Answers)
+	in.Answers["notes.text"] = "literal {nb} and \uE0E0\uE0E0 here"
+	path := writePDF(t, "alias.pdf", render(t, in, res, testOptions))
+	text := pdfText(t, path, 0, 0, false)
+	if !strings.Contains(text, "literal {nb} and "+marker+" here") {
+		t.Error("patient text was changed by the page-count alias")
+	}
+	pages := strings.Count(text, "\f")
+	if !strings.Contains(text, fmt.Sprintf("Page 1 of %d", pages)) {
+		t.Errorf("footer does not say Page 1 of %d", pages)
+	}
+}
