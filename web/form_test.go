@@ -150,7 +150,7 @@ func TestFormStaleCSRFKeepsAnswers(t *testing.T) {
 			t.Fatalf("%s: status %d, want 403", name, resp.StatusCode)
 		}
 		assertEchoed(t, body, values)
-		if !strings.Contains(body, "press Send again") {
+		if !strings.Contains(body, "Your answers are still here") {
 			t.Fatalf("%s: no message", name)
 		}
 	}

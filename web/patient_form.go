@@ -113,7 +113,7 @@ func (s *Server) showFormMsg(c *fiber.Ctx, status int, st formState, problem str
 			SkipText: p.T("page.skip"), Script: "form.js"},
 		Intro:        p.T("page.form.intro"),
 		Problem:      problem,
-		Sections:     buildForm(p, st.values, errs),
+		Sections:     buildForm(p, st.values, errs, s.cfg.GuardianAge),
 		Submit:       p.T("page.form.submit"),
 		CSRF:         formToken(s.cfg.Secret, cookie, s.cfg.Now()),
 		Submission:   randomID(),
@@ -124,19 +124,21 @@ func (s *Server) showFormMsg(c *fiber.Ctx, status int, st formState, problem str
 	if len(errs) > 0 {
 		data.ErrorTitle, data.ErrorIntro = p.T("page.errors.title"), p.T("page.errors.intro")
 		for _, e := range errs {
-			data.Errors = append(data.Errors, errorLink{Href: "#" + fieldID(e.LinkID), Text: fieldErrorSummary(p, e)})
+			q, m := fieldErrorSummary(p, e)
+			data.Errors = append(data.Errors, errorLink{Href: "#" + fieldID(e.LinkID), Question: q, Message: m})
 		}
 	}
 	return s.render(c, status, "form", data)
 }
 
-// fieldErrorSummary is the error summary line: the question, then the message.
-func fieldErrorSummary(p *messages.Printer, e intake.FieldError) string {
+// fieldErrorSummary returns the error summary's question text ("" for an
+// unknown field) and message.
+func fieldErrorSummary(p *messages.Printer, e intake.FieldError) (question, message string) {
 	it := intake.V1.Item(e.LinkID)
 	if it == nil {
-		return p.T(messages.Error(e.Code))
+		return "", p.T(messages.Error(e.Code))
 	}
-	return p.T(messages.ItemText(it.LinkID)) + ": " + errorMessage(p, it, e.Code)
+	return p.T(messages.ItemText(it.LinkID)), errorMessage(p, it, e.Code)
 }
 
 // validationContext is the validation input for a submission on date d.

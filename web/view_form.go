@@ -27,8 +27,9 @@ type formPage struct {
 	RequiredText string
 }
 
+// errorLink is one line of the error summary: the question, then what to fix.
 type errorLink struct {
-	Href, Text string
+	Href, Question, Message string
 }
 
 type langButton struct {
@@ -54,6 +55,8 @@ type fieldView struct {
 	Options                  []optionView
 	Low, High                string
 	EnableWhen               string // JSON for form.js; "" when always enabled
+	GuardianAge              int    // for form.js: shown only below this age; 0 when not age-based
+	Layout                   string // option-list class: "yesno" (two columns), "regions" (pairs)
 	DateParts                []datePart
 	Conditional              bool
 }
@@ -69,7 +72,7 @@ type datePart struct {
 }
 
 // buildForm makes the questionnaire view from posted values (nil for a fresh form).
-func buildForm(p *messages.Printer, values map[string][]string, errs intake.Errors) []sectionView {
+func buildForm(p *messages.Printer, values map[string][]string, errs intake.Errors, guardianAge int) []sectionView {
 	errFor := map[string]intake.Code{}
 	for _, e := range errs {
 		errFor[e.LinkID] = e.Code
@@ -78,7 +81,7 @@ func buildForm(p *messages.Printer, values map[string][]string, errs intake.Erro
 	for _, sec := range intake.V1.Sections {
 		sv := sectionView{ID: sec.ID, Title: p.T(messages.SectionTitle(sec.ID)), Intro: p.T("section." + sec.ID + ".intro")}
 		for _, it := range sec.Items {
-			sv.Fields = append(sv.Fields, buildField(p, it, values, errFor[it.LinkID]))
+			sv.Fields = append(sv.Fields, buildField(p, it, values, errFor[it.LinkID], guardianAge))
 		}
 		out = append(out, sv)
 	}
@@ -87,7 +90,7 @@ func buildForm(p *messages.Printer, values map[string][]string, errs intake.Erro
 
 func fieldID(linkID string) string { return "f-" + strings.ReplaceAll(linkID, ".", "-") }
 
-func buildField(p *messages.Printer, it *intake.Item, values map[string][]string, code intake.Code) fieldView {
+func buildField(p *messages.Printer, it *intake.Item, values map[string][]string, code intake.Code, guardianAge int) fieldView {
 	f := fieldView{
 		LinkID:      it.LinkID,
 		ID:          fieldID(it.LinkID),
@@ -100,6 +103,9 @@ func buildField(p *messages.Printer, it *intake.Item, values map[string][]string
 	if code != "" {
 		f.Error = errorMessage(p, it, code)
 	}
+	if it.GuardianRule {
+		f.GuardianAge = guardianAge
+	}
 	if len(it.EnableWhen) > 0 {
 		b, _ := json.Marshal(it.EnableWhen)
 		f.EnableWhen = string(b)
@@ -111,7 +117,7 @@ func buildField(p *messages.Printer, it *intake.Item, values map[string][]string
 	}
 	switch it.Type {
 	case intake.TypeBool:
-		f.Widget = "radio"
+		f.Widget, f.Layout = "radio", "yesno"
 		for _, o := range []struct{ v, key string }{{"yes", messages.Yes}, {"no", messages.No}} {
 			f.Options = append(f.Options, optionView{Value: o.v, Label: p.T(o.key), ID: f.ID + "-" + o.v, Checked: first == o.v})
 		}
@@ -125,13 +131,18 @@ func buildField(p *messages.Printer, it *intake.Item, values map[string][]string
 				ID: f.ID + "-" + code, Checked: contains(vals, code)})
 		}
 		if it.OptionSet == "region" {
-			f.Hint = p.T("page.form.regions_hint")
+			f.Layout = "regions"
+			if f.Help == "" {
+				f.Hint = p.T("page.form.regions_hint")
+			}
 		}
 	case intake.TypeInt:
 		if it.Min == 0 && it.Max == 10 {
 			f.Widget = "scale"
 			f.Low, f.High = p.T(messages.ScaleLow(it.LinkID)), p.T(messages.ScaleHigh(it.LinkID))
-			f.Hint = p.T("page.form.scale_hint")
+			if f.Help == "" {
+				f.Hint = p.T("page.form.scale_hint")
+			}
 			for n := 0; n <= 10; n++ {
 				v := strconv.Itoa(n)
 				f.Options = append(f.Options, optionView{Value: v, Label: v, ID: f.ID + "-" + v, Checked: first == v})

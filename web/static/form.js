@@ -28,9 +28,24 @@
       return true;
     });
   }
+  // Age on today's date from the birth date's day/month/year fields, or -1.
+  function age(field) {
+    var id = "patient.birth_date";
+    var d = +values("_d." + id)[0], m = +values("_m." + id)[0], y = +values("_y." + id)[0];
+    if (!d || !m || !y || y < 1900) { return -1; }
+    var now = new Date();
+    var a = now.getFullYear() - y;
+    if (now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d)) { a--; }
+    return a;
+  }
   var followUps = form.querySelectorAll("[data-enable-when]");
+  var guardian = form.querySelectorAll("[data-guardian-age]");
   function update() {
     followUps.forEach(function (f) { f.hidden = !enabled(f); });
+    guardian.forEach(function (f) {
+      var a = age(f);
+      f.hidden = a < 0 || a >= +f.dataset.guardianAge;
+    });
   }
   form.addEventListener("change", update);
   form.addEventListener("input", update);
