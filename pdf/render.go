@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/backintake/backintake/intake"
@@ -26,7 +27,7 @@ import (
 type Options struct {
 	ClinicName string         // printed at the top of page 1; "" prints "Clinic"
 	Location   *time.Location // clinic time zone for the submission date/time; nil means UTC
-	Paper      string         // "letter" (default when "") or "a4"
+	Paper      string         // "letter" (default when "") or "a4", any case
 }
 
 // ErrPaper is returned for an Options.Paper other than "", "letter" or "a4".
@@ -35,8 +36,9 @@ var ErrPaper = errors.New("pdf: paper must be letter or a4")
 // Render writes the summary PDF of one intake with its (newest) screening
 // result to w. The document's creation and modification dates are
 // in.CreatedAt and nothing in it is random, so rendering the same intake
-// twice gives identical bytes. The PDF is built in memory and written only
-// when complete: on error nothing is written. It returns ErrPaper for an
+// twice gives identical bytes. Page 1 is the summary; answers follow from
+// page 2. The PDF is built in memory and written only when complete: on error
+// nothing is written. Render is safe for concurrent use. It returns ErrPaper for an
 // unknown paper size, an error wrapping gofpdf's on a failed render (never
 // with patient data in its text), or the writer's error.
 func Render(w io.Writer, in intake.Intake, res screening.Result, opt Options) (err error) {
@@ -105,7 +107,7 @@ func Render(w io.Writer, in intake.Intake, res screening.Result, opt Options) (e
 }
 
 func paperSize(paper string) (string, error) {
-	switch paper {
+	switch strings.ToLower(paper) {
 	case "", "letter":
 		return "Letter", nil
 	case "a4":

@@ -433,7 +433,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 func TestRenderPaperSizes(t *testing.T) {
 	needTool(t, "pdfinfo", "poppler-utils")
 	in, res := caseIntake(t, caseByID(t, "C02"))
-	for paper, want := range map[string]string{"": "612 x 792 pts (letter)", "letter": "612 x 792 pts (letter)", "a4": "595.28 x 841.89 pts (A4)"} {
+	for paper, want := range map[string]string{"": "612 x 792 pts (letter)", "letter": "612 x 792 pts (letter)", "a4": "595.28 x 841.89 pts (A4)", "A4": "595.28 x 841.89 pts (A4)"} {
 		opt := testOptions
 		opt.Paper = paper
 		path := writePDF(t, "paper.pdf", render(t, in, res, opt))
