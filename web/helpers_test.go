@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -209,3 +210,6 @@ func mustCases(t testing.TB, load func() ([]cases.Case, error)) []cases.Case {
 	}
 	return all
 }
+
+// htmlEscape escapes text as html/template does in element content.
+func htmlEscape(s string) string { return template.HTMLEscapeString(s) }
