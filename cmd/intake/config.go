@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backintake/backintake/export"
+	"github.com/backintake/backintake/pdf"
 )
 
 // config is the design's configuration: environment variables, overridden by flags.
@@ -53,22 +56,16 @@ func loadConfig(getenv func(string) string, name string, args []string, stderr i
 		if err != nil {
 			return nil, nil, fmt.Errorf("INTAKE_SESSION_MAX: %w", err)
 		}
-		age, err := strconv.Atoi(env("INTAKE_GUARDIAN_AGE", "18"))
-		if err != nil {
-			return nil, nil, fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
+		if err := clinicFlags(fs, cfg, env); err != nil {
+			return nil, nil, err
 		}
 		fs.StringVar(&cfg.Addr, "addr", env("INTAKE_ADDR", "127.0.0.1:8080"), "listen address (INTAKE_ADDR)")
-		fs.StringVar(&cfg.TZ, "tz", env("INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
-		fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
-		fs.StringVar(&cfg.ClinicName, "clinic-name", env("INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
-		fs.StringVar(&cfg.Paper, "paper", env("INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
 		fs.StringVar(&cfg.TLSCert, "tls-cert", env("INTAKE_TLS_CERT", ""), "TLS certificate file (INTAKE_TLS_CERT)")
 		fs.StringVar(&cfg.TLSKey, "tls-key", env("INTAKE_TLS_KEY", ""), "TLS key file (INTAKE_TLS_KEY)")
 		fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "staff session idle limit (INTAKE_SESSION_IDLE)")
 		fs.DurationVar(&cfg.SessionMax, "session-max", max, "staff session absolute limit (INTAKE_SESSION_MAX)")
 		fs.StringVar(&cfg.PatientRate, "patient-rate", env("INTAKE_PATIENT_RATE", "30/min"), "patient POSTs per IP, N/min (INTAKE_PATIENT_RATE)")
 		fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", env("INTAKE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (INTAKE_TRUSTED_PROXIES)")
-		fs.StringVar(&cfg.FHIRBase, "fhir-base", env("INTAKE_FHIR_BASE", "https://backintake.example/fhir"), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
 		fs.StringVar(&cfg.Log, "log", env("INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -78,6 +75,60 @@ func loadConfig(getenv func(string) string, name string, args []string, stderr i
 		return nil, nil, errUsage
 	}
 	return cfg, fs, nil
+}
+
+// clinicFlags registers the clinic settings that the server and the CLI
+// commands share (--tz, --guardian-age, --clinic-name, --paper, --fhir-base),
+// so that `intake pdf` renders exactly what the server renders. env returns a
+// variable's value or the default.
+func clinicFlags(fs *flag.FlagSet, cfg *config, env func(k, def string) string) error {
+	age, err := strconv.Atoi(env("INTAKE_GUARDIAN_AGE", "18"))
+	if err != nil {
+		return fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
+	}
+	fs.StringVar(&cfg.TZ, "tz", env("INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
+	fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
+	fs.StringVar(&cfg.ClinicName, "clinic-name", env("INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
+	fs.StringVar(&cfg.Paper, "paper", env("INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
+	// The default is export.DefaultBase: a .invalid host, so a receiving
+	// system sees at once that the clinic has not set its own (docs/fhir.md).
+	fs.StringVar(&cfg.FHIRBase, "fhir-base", env("INTAKE_FHIR_BASE", export.DefaultBase), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
+	return nil
+}
+
+// cliFlags returns a CLI command's flag set with --db and the clinic settings
+// read from the environment; the command adds its own flags and calls parseFlags.
+func cliFlags(env *cliEnv, name string) (*config, *flag.FlagSet, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.StringVar(&cfg.DB, "db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	if err := clinicFlags(fs, cfg, func(k, def string) string { return envOr(env, k, def) }); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs, nil
+}
+
+// parseFlags parses args into fs; a bad flag is a usage error (exit 2).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// pdfOptions are the summary PDF's settings. The server passes the same three
+// values to pdf.Render, so `intake pdf` and GET /staff/intakes/{id}.pdf give
+// identical bytes. Returns an error for an unknown time zone.
+func (c *config) pdfOptions() (pdf.Options, error) {
+	loc, err := c.location()
+	if err != nil {
+		return pdf.Options{}, err
+	}
+	return pdf.Options{ClinicName: c.ClinicName, Location: loc, Paper: c.Paper}, nil
 }
 
 // location loads the clinic time zone (the binary embeds time/tzdata).

@@ -3,6 +3,9 @@
 //	intake serve                     run the server (creates and migrates the database)
 //	intake token add --name N        create an API token (printed once)
 //	intake token list | revoke N
+//	intake export csv|fhir [--from D] [--to D]   intakes to stdout (audited)
+//	intake pdf ID                    an intake's summary PDF to stdout (audited)
+//	intake rescreen (--all | ID)     add results under the current screening rules
 //
 // Every command reads the same INTAKE_DB; flags override environment variables.
 package main
@@ -41,6 +44,9 @@ func commands() []command {
 	return []command{
 		{"serve", "intake serve [flags]                   run the server", runServe},
 		{"token", "intake token add --name N | list | revoke N   manage API tokens", runToken},
+		{"export", "intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]   intakes to stdout", runExport},
+		{"pdf", "intake pdf ID > intake.pdf              an intake's summary PDF to stdout", runPDF},
+		{"rescreen", "intake rescreen [--force] (--all | ID)  add results under the current screening rules", runRescreen},
 		{"help", "intake help                            this list", nil},
 	}
 }

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/export"
+	"github.com/backintake/backintake/intake"
+)
+
+// runExport streams intakes to stdout as CSV or as a FHIR R4 Bundle (issue 6):
+//
+//	intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom] [--db FILE] [--fhir-base URL]
+//
+// --from and --to are inclusive submission dates. The stored submission date
+// is already the calendar date in the clinic's time zone (INTAKE_TZ at the time
+// of submission), so the filter compares dates and needs no zone here. Without
+// them every intake is exported. Voided intakes are left out; each intake comes
+// with its newest screening result. An "export_started" audit row (format and
+// range, see exportRange) is committed before the first byte and an
+// "export_finished" row (row count, outcome ok, client_gone or error) after
+// the last. A bad date or an unknown format is a usage error (exit 2).
+func runExport(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || (args[0] != "csv" && args[0] != "fhir") {
+		return fmt.Errorf("%w: export needs the format csv or fhir first", errUsage)
+	}
+	format := args[0]
+	cfg, fs, err := cliFlags(env, "export "+format)
+	if err != nil {
+		return err
+	}
+	from := fs.String("from", "", "first submission date, YYYY-MM-DD, inclusive (clinic time zone)")
+	to := fs.String("to", "", "last submission date, YYYY-MM-DD, inclusive (clinic time zone)")
+	noBOM := fs.Bool("no-bom", false, "CSV without the UTF-8 byte order mark (Excel needs the BOM for accents)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	filter, err := exportFilter(*from, *to)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+
+	fhirOpt := export.FHIROptions{Base: cfg.FHIRBase, Timestamp: time.Now()}
+	if format == "fhir" {
+		if _, err := export.NewFHIR(io.Discard, fhirOpt); err != nil { // a bad base fails before any audit row
+			return fmt.Errorf("INTAKE_FHIR_BASE: %w", err)
+		}
+	}
+
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	// A reader that goes away (`intake export csv | head`) must not kill the
+	// process before the "export_finished" row is written: with SIGPIPE
+	// ignored the write fails with EPIPE instead.
+	signal.Ignore(syscall.SIGPIPE)
+
+	rng := exportRange(format, filter)
+	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportStarted, Range: rng, Outcome: outcomeOK}); err != nil {
+		return err
+	}
+	rows, err := streamExport(ctx, d, env.stdout, format, filter, export.CSVOptions{NoBOM: *noBOM}, fhirOpt)
+	outcome := outcomeOK
+	switch {
+	case errors.Is(err, syscall.EPIPE):
+		outcome = outcomeClientGone
+	case err != nil:
+		outcome = outcomeError
+	}
+	aerr := audit(ctx, env, d, db.AuditEntry{Action: actionExportFinished, Range: rng, RowCount: rows, Outcome: outcome})
+	return errors.Join(err, aerr)
+}
+
+// exportFilter parses the --from and --to dates ("" leaves a side open).
+func exportFilter(from, to string) (db.Filter, error) {
+	var f db.Filter
+	var err error
+	if from != "" {
+		if f.From, err = intake.ParseDate(from); err != nil {
+			return db.Filter{}, fmt.Errorf("--from: %v", err)
+		}
+	}
+	if to != "" {
+		if f.To, err = intake.ParseDate(to); err != nil {
+			return db.Filter{}, fmt.Errorf("--to: %v", err)
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		return db.Filter{}, fmt.Errorf("--to %s is before --from %s", f.To, f.From)
+	}
+	return f, nil
+}
+
+// exportRange is the audit log's text for an export: the format, then the
+// inclusive date range with an open side left empty, e.g.
+// "csv 2026-01-01..2026-01-31", "fhir 2026-01-01..", or "csv all".
+func exportRange(format string, f db.Filter) string {
+	if f.From.IsZero() && f.To.IsZero() {
+		return format + " all"
+	}
+	return format + " " + f.From.String() + ".." + f.To.String()
+}
+
+// recordWriter is what the two export encoders have in common.
+type recordWriter interface {
+	Write(export.Record) error
+	Close() error
+}
+
+// csvCloser gives the CSV encoder the FHIR encoder's Close.
+type csvCloser struct{ *export.CSVWriter }
+
+func (c csvCloser) Close() error { return c.Flush() }
+
+// streamExport writes the intakes matching f to w in format, one record at a
+// time (db.Each streams; the encoders keep nothing between records), and
+// returns how many intakes were written. Each intake carries its newest
+// screening result.
+func streamExport(ctx context.Context, d *db.DB, w io.Writer, format string, f db.Filter,
+	csvOpt export.CSVOptions, fhirOpt export.FHIROptions) (int64, error) {
+	var enc recordWriter
+	switch format {
+	case "csv":
+		c, err := export.NewCSV(w, csvOpt)
+		if err != nil {
+			return 0, err
+		}
+		enc = csvCloser{c}
+	case "fhir":
+		fw, err := export.NewFHIR(w, fhirOpt)
+		if err != nil {
+			return 0, err
+		}
+		enc = fw
+	default:
+		return 0, fmt.Errorf("unknown export format %q", format)
+	}
+	var rows int64
+	err := d.Each(ctx, f, func(in intake.Intake, ss []db.StoredScreening) error {
+		rec := export.Record{Intake: in}
+		if len(ss) > 0 {
+			rec.Screening = ss[len(ss)-1].Result // oldest first: the last is the newest
+		}
+		if err := enc.Write(rec); err != nil {
+			return err
+		}
+		rows++
+		return nil
+	})
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	return rows, err
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/signal"
+	"syscall"
+
+	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/pdf"
+)
+
+// runPDF writes the therapist's summary PDF of one intake to stdout (issue 5):
+//
+//	intake pdf ID > intake.pdf
+//
+// The PDF shows the newest screening result and is rendered with the
+// clinic settings of pdfOptions (INTAKE_CLINIC_NAME, INTAKE_TZ, INTAKE_PAPER),
+// the same inputs the server's GET /staff/intakes/{id}.pdf gives pdf.Render,
+// so both give identical bytes. Each call writes a "pdf" audit row (outcome
+// ok, or not_found for an unknown id) before any byte of the PDF. An unknown
+// id is an error (exit 1).
+func runPDF(ctx context.Context, env *cliEnv, args []string) error {
+	cfg, fs, err := cliFlags(env, "pdf")
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: pdf needs exactly one intake id", errUsage)
+	}
+	id := fs.Arg(0)
+	opt, err := cfg.pdfOptions()
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	var buf bytes.Buffer
+	err = renderPDF(ctx, d, id, opt, &buf)
+	if errors.Is(err, db.ErrNotFound) {
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: id, Outcome: outcomeNotFound})
+		return errors.Join(fmt.Errorf("no intake with id %q", id), aerr)
+	}
+	if err != nil {
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: id, Outcome: outcomeError})
+		return errors.Join(err, aerr)
+	}
+	// The PDF leaves the process only once its reading is on record.
+	if err := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: id, RowCount: 1, Outcome: outcomeOK}); err != nil {
+		return err
+	}
+	signal.Ignore(syscall.SIGPIPE) // a closed stdout is an error message, not a silent death
+	_, err = env.stdout.Write(buf.Bytes())
+	return err
+}
+
+// renderPDF renders intake id with its newest screening result into buf.
+// Returns an error wrapping db.ErrNotFound if there is no such intake.
+func renderPDF(ctx context.Context, d *db.DB, id string, opt pdf.Options, buf *bytes.Buffer) error {
+	in, err := d.Intake(ctx, id)
+	if err != nil {
+		return err
+	}
+	ss, err := d.Screenings(ctx, id)
+	if errors.Is(err, db.ErrNotFound) {
+		// Every stored intake has its submission-time result; a missing one
+		// is damage, not an unknown id.
+		return fmt.Errorf("intake %s has no screening result", id)
+	}
+	if err != nil {
+		return err
+	}
+	return pdf.Render(buf, in, ss[len(ss)-1].Result, opt)
+}

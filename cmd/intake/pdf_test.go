@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/screening"
+)
+
+// pdfToText returns pdftotext's text of a PDF.
+func pdfToText(t *testing.T, data []byte) string {
+	t.Helper()
+	needPDFTool(t, "pdftotext", "poppler-utils")
+	p := filepath.Join(t.TempDir(), "out.pdf")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", p, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestPDFIsTheSameBytesEveryTime(t *testing.T) {
+	s := seedCaseDB(t, "")
+	in := s.intakes[6] // C07: a name with accents (Lucía Fernández)
+	env := []string{"INTAKE_DB=" + s.path, "INTAKE_CLINIC_NAME=Harbor Spine PT", "INTAKE_TZ=America/Chicago"}
+	a := runInProcess(t, env, "pdf", in.ID)
+	b := runInProcess(t, env, "pdf", in.ID)
+	if a.code != 0 || b.code != 0 {
+		t.Fatalf("exit %d, %d: %s%s", a.code, b.code, a.stderr, b.stderr)
+	}
+	if !bytes.HasPrefix(a.out, []byte("%PDF-")) {
+		t.Fatalf("output starts %q, not %%PDF-", a.out[:min(len(a.out), 8)])
+	}
+	if !bytes.Equal(a.out, b.out) {
+		t.Fatal("two renders of the same intake differ")
+	}
+	text := pdfToText(t, a.out)
+	for _, want := range []string{in.PatientName(), "Harbor Spine PT"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	rows := s.audit(t, actionPDF)
+	if len(rows) != 2 || rows[0].IntakeID != in.ID || rows[0].Outcome != outcomeOK || !strings.HasPrefix(rows[0].Actor, "cli:") {
+		t.Fatalf("pdf audit rows %+v", rows)
+	}
+
+	// The settings reach the PDF: another paper size gives other bytes.
+	c := runInProcess(t, append(env, "INTAKE_PAPER=a4"), "pdf", in.ID)
+	if c.code != 0 || bytes.Equal(c.out, a.out) {
+		t.Fatalf("INTAKE_PAPER=a4: exit %d, same bytes %v", c.code, bytes.Equal(c.out, a.out))
+	}
+}
+
+func TestPDFShowsTheNewestResult(t *testing.T) {
+	s := seedCaseDB(t, "")
+	in := s.intakes[0]
+	newer := screening.Result{RulesVersion: "screening|99", HighestSeverity: screening.SeverityInfo,
+		NeedlingStatus: screening.NeedlingNoContraindication,
+		Flags: []screening.Flag{{ID: "TEST-NEWEST", Severity: screening.SeverityInfo, Category: screening.CategoryPattern,
+			Message: "Only in the newest result.", Source: []string{"T"}}}}
+	s.update(t, func(tx *sql.Tx) error { return db.AddScreening(tx, in.ID, newer, in.CreatedAt.Add(time.Hour)) })
+	r := runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf", in.ID)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	text := pdfToText(t, r.out)
+	if !strings.Contains(text, "TEST-NEWEST") {
+		t.Fatal("PDF does not show the newest screening result")
+	}
+	for _, f := range s.results[0].Flags {
+		if strings.Contains(text, f.ID) {
+			t.Errorf("PDF still shows %s from the submission-time result", f.ID)
+		}
+	}
+}
+
+func TestPDFUnknownID(t *testing.T) {
+	s := seedCaseDB(t, "")
+	r := runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf", "no-such-intake")
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, `no intake with id "no-such-intake"`) {
+		t.Fatalf("exit %d, stdout %d bytes, stderr %q", r.code, len(r.stdout), r.stderr)
+	}
+	rows := s.audit(t, actionPDF)
+	if len(rows) != 1 || rows[0].Outcome != outcomeNotFound || rows[0].IntakeID != "no-such-intake" {
+		t.Fatalf("audit rows %+v", rows)
+	}
+	if r := runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf"); r.code != 2 {
+		t.Fatalf("no id: exit %d, want 2", r.code)
+	}
+}
