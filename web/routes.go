@@ -13,6 +13,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", s.static)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/intake", fiber.StatusSeeOther) })
+	app.Get("/fhir/Questionnaire/back-pain-intake", s.fhirQuestionnaire()) // public, no PHI
 
 	// Patients (rate-limited per IP on POST).
 	app.Get("/intake", s.intakeForm)
