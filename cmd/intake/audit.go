@@ -9,21 +9,20 @@ import (
 	"github.com/backintake/backintake/db"
 )
 
-// Audit actions written by CLI commands (design "Security"). The web layer
-// writes the same words for the same acts.
+// Audit actions and outcomes of CLI commands: the shared words of package db
+// (the web layer writes the same for the same acts), plus two of our own.
 const (
-	actionPDF            = "pdf"
-	actionExportStarted  = "export_started"
-	actionExportFinished = "export_finished"
-	actionRescreen       = "rescreen" // stored answers were read and screened again
-)
+	actionPDF            = db.ActionPDF
+	actionExportStarted  = db.ActionExportStarted
+	actionExportFinished = db.ActionExportFinished
+	// actionRescreen: stored answers were read and screened again (one row
+	// per run: the intake id, or range "all", and how many intakes were read).
+	actionRescreen = "rescreen"
 
-// Audit outcomes written by CLI commands.
-const (
-	outcomeOK         = "ok"
-	outcomeError      = "error"
-	outcomeNotFound   = "not_found"
-	outcomeClientGone = "client_gone" // the reader of stdout went away (broken pipe)
+	outcomeOK         = db.OutcomeOK
+	outcomeError      = db.OutcomeError
+	outcomeClientGone = db.OutcomeClientGone // the reader of stdout went away (broken pipe)
+	outcomeNotFound   = "not_found"          // no intake with the id given
 )
 
 // cliActor names the person running a CLI command in the audit log:

@@ -156,7 +156,7 @@ func TestAuditRowIsWrittenAfterCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	env := &cliEnv{getenv: func(string) string { return "" }}
-	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportFinished, Range: "csv all", Outcome: outcomeError}); err != nil {
+	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportFinished, Range: "csv ..", Outcome: outcomeError}); err != nil {
 		t.Fatal(err)
 	}
 	rows := s.audit(t, actionExportFinished)

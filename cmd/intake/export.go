@@ -23,7 +23,7 @@ import (
 // of submission), so the filter compares dates and needs no zone here. Without
 // them every intake is exported. Voided intakes are left out; each intake comes
 // with its newest screening result. An "export_started" audit row (format and
-// range, see exportRange) is committed before the first byte and an
+// range as db.ExportRange writes it) is committed before the first byte and an
 // "export_finished" row (row count, outcome ok, client_gone or error) after
 // the last. A bad date or an unknown format is a usage error (exit 2).
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
@@ -67,7 +67,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	// ignored the write fails with EPIPE instead.
 	signal.Ignore(syscall.SIGPIPE)
 
-	rng := exportRange(format, filter)
+	rng := db.ExportRange(format, filter.From, filter.To)
 	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportStarted, Range: rng, Outcome: outcomeOK}); err != nil {
 		return err
 	}
@@ -101,16 +101,6 @@ func exportFilter(from, to string) (db.Filter, error) {
 		return db.Filter{}, fmt.Errorf("--to %s is before --from %s", f.To, f.From)
 	}
 	return f, nil
-}
-
-// exportRange is the audit log's text for an export: the format, then the
-// inclusive date range with an open side left empty, e.g.
-// "csv 2026-01-01..2026-01-31", "fhir 2026-01-01..", or "csv all".
-func exportRange(format string, f db.Filter) string {
-	if f.From.IsZero() && f.To.IsZero() {
-		return format + " all"
-	}
-	return format + " " + f.From.String() + ".." + f.To.String()
 }
 
 // recordWriter is what the two export encoders have in common.

@@ -82,10 +82,10 @@ func TestExportCSVEveryIntakeWithItsNewestResult(t *testing.T) {
 	if len(started) != 1 || len(finished) != 1 {
 		t.Fatalf("audit: %d started, %d finished rows, want 1 and 1", len(started), len(finished))
 	}
-	if started[0].Range != "csv all" || !strings.HasPrefix(started[0].Actor, "cli:") || started[0].ID > finished[0].ID {
+	if started[0].Range != "csv .." || !strings.HasPrefix(started[0].Actor, "cli:") || started[0].ID > finished[0].ID {
 		t.Errorf("started row %+v", started[0])
 	}
-	if finished[0].RowCount != int64(len(rows)) || finished[0].Outcome != outcomeOK || finished[0].Range != "csv all" {
+	if finished[0].RowCount != int64(len(rows)) || finished[0].Outcome != outcomeOK || finished[0].Range != "csv .." {
 		t.Errorf("finished row %+v, want %d rows, ok", finished[0], len(rows))
 	}
 }
@@ -189,7 +189,7 @@ func TestExportFHIRBundle(t *testing.T) {
 		t.Fatalf("bundle %s/%s with %v, want %d of each", bundle.ResourceType, bundle.Type, count, n)
 	}
 	fin := s.audit(t, actionExportFinished)
-	if len(fin) != 1 || fin[0].RowCount != int64(n) || fin[0].Range != "fhir all" {
+	if len(fin) != 1 || fin[0].RowCount != int64(n) || fin[0].Range != "fhir .." {
 		t.Fatalf("finished rows %+v", fin)
 	}
 
