@@ -6,6 +6,8 @@
 //	intake export csv|fhir [--from D] [--to D]   intakes to stdout (audited)
 //	intake pdf ID                    an intake's summary PDF to stdout (audited)
 //	intake rescreen (--all | ID)     add results under the current screening rules
+//	intake backup FILE               a checked online copy of the database (0600, audited)
+//	intake restore FILE              replace the database with a backup (server stopped)
 //
 // Every command reads the same INTAKE_DB; flags override environment variables.
 package main
@@ -47,6 +49,8 @@ func commands() []command {
 		{"export", "intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]   intakes to stdout", runExport},
 		{"pdf", "intake pdf ID > intake.pdf              an intake's summary PDF to stdout", runPDF},
 		{"rescreen", "intake rescreen [--force] (--all | ID)  add results under the current screening rules", runRescreen},
+		{"backup", "intake backup FILE                     a checked copy of the database while it runs (0600, never overwrites)", runBackup},
+		{"restore", "intake restore FILE                    replace the database with a backup (server stopped)", runRestore},
 		{"help", "intake help                            this list", nil},
 	}
 }

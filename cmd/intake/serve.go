@@ -8,6 +8,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/web"
 )
@@ -20,6 +22,19 @@ const shutdownGrace = 25 * time.Second
 // stops accepting, finishes requests already received, lets the writer commit
 // its queue and closes the database.
 func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	return serve(ctx, env, args, serveHooks{})
+}
+
+// serveHooks let in-process tests reach into a running server (hold the
+// writer, shorten a timeout, find the address). runServe passes the zero value.
+type serveHooks struct {
+	writer db.WriterConfig                           // the Writer's settings, e.g. a BeforeCommit pause
+	app    func(*fiber.App)                          // adjusts the app before it listens
+	ready  func(addr string, d *db.DB, w *db.Writer) // called once listening
+}
+
+// serve is runServe with test hooks.
+func serve(ctx context.Context, env *cliEnv, args []string, hooks serveHooks) error {
 	cfg, _, err := loadConfig(env.getenv, "serve", args, env.stderr, true)
 	if err != nil {
 		return err
@@ -39,14 +54,17 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 
 	d, err := db.Open(ctx, cfg.DB)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot open the database %s, so the server will not start: %w", cfg.DB, err)
 	}
 	defer d.Close()
+	if err := checkAtStart(ctx, d, logger); err != nil {
+		return err
+	}
 	secret, err := d.Secret(ctx, "patient-form")
 	if err != nil {
 		return err
 	}
-	w := db.NewWriter(d, db.WriterConfig{})
+	w := db.NewWriter(d, hooks.writer)
 	defer w.Close()
 
 	app, err := web.New(web.Config{
@@ -58,6 +76,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if hooks.app != nil {
+		hooks.app(app)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -68,6 +89,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		scheme = "https"
 	}
 	logger.Info("serving", "url", scheme+"://"+ln.Addr().String()+"/intake", "db", d.Path(), "tz", loc.String())
+	if hooks.ready != nil {
+		hooks.ready(ln.Addr().String(), d, w)
+	}
 
 	errc := make(chan error, 1)
 	go func() {
@@ -90,6 +114,20 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("writer: %w", err)
 	}
 	logger.Info("stopped")
+	return nil
+}
+
+// checkAtStart runs PRAGMA integrity_check and foreign_key_check before the
+// server accepts anything: a damaged database is refused, not written to.
+// On a clinic-sized file (tens of MB) this takes well under a second.
+func checkAtStart(ctx context.Context, d *db.DB, logger *slog.Logger) error {
+	start := time.Now()
+	if err := d.IntegrityCheck(ctx); err != nil {
+		return fmt.Errorf("the database %s failed its start-up check, so the server will not start: %w. "+
+			"Keep a copy of the damaged file (with its -wal file) for investigation, then restore the newest good backup "+
+			"with `intake restore FILE` (README: Backup and restore)", d.Path(), err)
+	}
+	logger.Info("database check ok", "checks", "integrity_check foreign_key_check", "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/backintake/backintake/db"
+)
+
+// actionRestore is the audit action of `intake restore`, written into the
+// restored database.
+const actionRestore = "restore"
+
+// runRestore replaces the database with a backup file, for a stopped server
+// (db.Restore): the backup is copied beside the database, the copy is checked,
+// the database must not be open in any process (SQLite's exclusive lock is
+// tried; the server and CLI commands hold locks that refuse it), the current
+// file is kept aside with its -wal, stale -wal/-shm files are removed and the
+// copy is renamed into place. The restored database is then opened (pending
+// migrations applied) and checked, and one audit row (action "restore") is
+// added to it.
+func runRestore(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: restore needs the backup FILE to restore", errUsage)
+	}
+	src := fs.Arg(0)
+	res, err := db.Restore(ctx, src, *dbPath, time.Now())
+	if errors.Is(err, db.ErrInUse) {
+		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", *dbPath)
+	}
+	if err != nil {
+		return fmt.Errorf("nothing was changed: %w", err)
+	}
+	d, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("restored, but the database cannot be opened: %w", err)
+	}
+	defer d.Close()
+	if err := d.IntegrityCheck(ctx); err != nil {
+		return fmt.Errorf("restored, but the database failed its check: %w", err)
+	}
+	if err := audit(ctx, env, d, db.AuditEntry{Action: actionRestore, RowCount: int64(res.Intakes), Outcome: outcomeOK}); err != nil {
+		return fmt.Errorf("restored, but the audit row could not be written: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "Restored %s into %s: %d intakes.\n", src, *dbPath, res.Intakes)
+	if res.Aside != "" {
+		fmt.Fprintf(env.stdout, "The replaced database is kept as %s (with its -wal file, if any): it holds intakes stored after the backup and patient data; delete it once nothing more is needed from it.\n", res.Aside)
+	}
+	return nil
+}
