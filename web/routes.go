@@ -22,4 +22,20 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Kiosks and integrations; callers with an API token skip the patient rate limit.
 	app.Post("/api/v1/intakes", s.apiCaller, s.patientLimiter(s.apiLimitReached), s.apiCreateIntake)
+
+	// Staff (English only). Sign-in is open (throttled, CSRF-protected); every
+	// other route needs a session and one of the roles named; POSTs need the
+	// session's CSRF token.
+	app.Get("/staff/login", s.loginForm)
+	app.Post("/staff/login", s.loginSubmit)
+	app.Post("/staff/logout", s.requireStaff(allStaff...), s.logout)
+	app.Get("/staff", s.requireStaff(allStaff...), s.staffList)
+	app.Post("/staff/search", s.requireStaff(allStaff...), s.staffSearch)
+	app.Get("/staff/intakes/:id.pdf", s.requireStaff(allStaff...), s.staffPDF)
+	app.Get("/staff/intakes/:id", s.requireStaff(allStaff...), s.staffIntake)
+	app.Post("/staff/intakes/:id/review", s.requireStaff(reviewers...), s.staffReview)
+	app.Post("/staff/intakes/:id/void", s.requireStaff(admins...), s.staffVoid)
+	app.Get("/staff/export.csv", s.requireStaff(allStaff...), s.staffExport(exportCSV))
+	app.Get("/staff/export.fhir.json", s.requireStaff(allStaff...), s.staffExport(exportFHIR))
+	app.Get("/staff/audit", s.requireStaff(admins...), s.staffAudit)
 }

@@ -47,6 +47,7 @@ type Server struct {
 	deps  Deps
 	log   *slog.Logger
 	pages map[string]*template.Template
+	staff *staffSide // staff sessions, templates and login limits (staff.go)
 }
 
 // Request limits (issue 2): the app accepts bodies up to BodyLimit; the
@@ -87,6 +88,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, pages: pages}
+	if s.staff, err = newStaff(&s.cfg, deps); err != nil {
+		return nil, err
+	}
 	app := fiber.New(fiber.Config{
 		Immutable:               true, // Fiber reuses request buffers; we keep values beyond the handler
 		BodyLimit:               transportLimit,
