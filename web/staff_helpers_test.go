@@ -215,3 +215,9 @@ func newStaffServer(t testing.TB, opts ...serverOption) (*testServer, *testClock
 	ts := newTestServer(t, append([]serverOption{withClock(clk), behindProxy()}, opts...)...)
 	return ts, clk
 }
+
+var reHref = regexp.MustCompile(`(?:href|action)="([^"]*)"`)
+
+func httptestRequest(method, path string) *http.Request {
+	return httptest.NewRequest(method, path, nil)
+}
