@@ -53,6 +53,14 @@ type Server struct {
 // Request limits (issue 2): the app accepts bodies up to BodyLimit; the
 // transport reads up to transportLimit so that an oversized patient form can
 // still be echoed back with a 413 instead of losing the answers.
+//
+// Slow clients (issue 9): readTimeout bounds reading a whole request from its
+// first byte, so a connection that sends nothing or a partial request is
+// closed after 15 s; idleTimeout closes a kept-alive connection that sends no
+// next request; headerLimit caps the header (431 above it); maxConns caps open
+// connections (each costs a goroutine and ~12 KiB of buffers), far above what
+// a clinic needs, so stuck connections cannot exhaust memory while /healthz
+// and patients are still served.
 const (
 	BodyLimit      = 256 << 10
 	transportLimit = 1 << 20
@@ -60,6 +68,7 @@ const (
 	writeTimeout   = 30 * time.Second
 	idleTimeout    = 30 * time.Second
 	headerLimit    = 8 << 10
+	maxConns       = 4096
 )
 
 // New builds the Fiber app with every route. It returns an error if the
@@ -98,6 +107,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		WriteTimeout:            writeTimeout,
 		IdleTimeout:             idleTimeout,
 		ReadBufferSize:          headerLimit,
+		Concurrency:             maxConns,
 		ErrorHandler:            s.errorHandler,
 		DisableStartupMessage:   true,
 		EnableTrustedProxyCheck: true,
