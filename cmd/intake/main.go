@@ -46,6 +46,7 @@ func commands() []command {
 	return []command{
 		{"serve", "intake serve [flags]                   run the server", runServe},
 		{"token", "intake token add --name N | list | revoke N   manage API tokens", runToken},
+		{"user", "intake user add --email E --role admin|therapist|frontdesk --password-stdin | list | disable E | passwd E --password-stdin   manage staff accounts", runUser},
 		{"export", "intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]   intakes to stdout", runExport},
 		{"pdf", "intake pdf ID > intake.pdf              an intake's summary PDF to stdout", runPDF},
 		{"rescreen", "intake rescreen [--force] (--all | ID)  add results under the current screening rules", runRescreen},

@@ -66,6 +66,9 @@ func serve(ctx context.Context, env *cliEnv, args []string, hooks serveHooks) er
 	}
 	w := db.NewWriter(d, hooks.writer)
 	defer w.Close()
+	if err := printAdminHint(ctx, d, env.stdout); err != nil {
+		return err
+	}
 
 	app, err := web.New(web.Config{
 		Location: loc, GuardianAge: cfg.GuardianAge, ClinicName: cfg.ClinicName, Paper: cfg.Paper,

@@ -43,7 +43,12 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		token := "bit_" + base64.RawURLEncoding.EncodeToString(b[:])
-		if err := d.Update(ctx, func(tx *sql.Tx) error { return db.AddToken(tx, *name, token, now) }); err != nil {
+		if err := d.Update(ctx, func(tx *sql.Tx) error {
+			if err := db.AddToken(tx, *name, token, now); err != nil {
+				return err
+			}
+			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q added", *name))
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "%s\n", token)
@@ -67,7 +72,12 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 		if fs.NArg() != 1 {
 			return fmt.Errorf("%w: token revoke needs the token's name", errUsage)
 		}
-		if err := d.Update(ctx, func(tx *sql.Tx) error { return db.RevokeToken(tx, fs.Arg(0), now) }); err != nil {
+		if err := d.Update(ctx, func(tx *sql.Tx) error {
+			if err := db.RevokeToken(tx, fs.Arg(0), now); err != nil {
+				return err
+			}
+			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q revoked", fs.Arg(0)))
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "API token %q revoked.\n", fs.Arg(0))
@@ -82,4 +92,11 @@ func envOr(env *cliEnv, k, def string) string {
 		return v
 	}
 	return def
+}
+
+// auditTokenChange appends a "token_change" row (actor cli:<os user>) in the
+// change's transaction; token names are not secret, the token never appears.
+func auditTokenChange(tx *sql.Tx, env *cliEnv, at time.Time, outcome string) error {
+	_, err := db.AppendAudit(tx, db.AuditEntry{At: at, Actor: cliActor(env), Action: db.ActionTokenChange, Outcome: outcome})
+	return err
 }

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/internal/passwords"
+)
+
+// runUser manages staff accounts (v1 has no web user pages):
+//
+//	intake user add --email E --role admin|therapist|frontdesk --password-stdin
+//	intake user list
+//	intake user disable E
+//	intake user passwd E --password-stdin
+//
+// Changes write a "user_change" audit row with actor cli:<os user>. Passwords
+// are read from standard input only, never from flags or the environment.
+func runUser(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: user needs add, list, disable or passwd", errUsage)
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("user "+verb, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	email := fs.String("email", "", "the user's email (add)")
+	role := fs.String("role", "", "admin, therapist or frontdesk (add)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (add, passwd)")
+	// Flags may come after the positional email: "user disable E --db F".
+	var pos []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+
+	switch verb {
+	case "add":
+		if *email == "" || *role == "" || !*fromStdin || len(pos) != 0 {
+			return fmt.Errorf("%w: user add needs --email, --role and --password-stdin", errUsage)
+		}
+		addr, err := checkEmail(*email)
+		if err != nil {
+			return err
+		}
+		r := db.Role(*role)
+		if !r.Valid() {
+			return fmt.Errorf("%w: role must be admin, therapist or frontdesk", errUsage)
+		}
+		hash, err := readNewPassword(env.stdin)
+		if err != nil {
+			return err
+		}
+		return withDB(ctx, *dbPath, func(d *db.DB) error {
+			var id int64
+			err := d.Update(ctx, func(tx *sql.Tx) error {
+				var err error
+				if id, err = db.AddUser(tx, addr, r, hash, time.Now()); err != nil {
+					return err
+				}
+				return auditUserChange(tx, env, fmt.Sprintf("ok: added user %d (%s)", id, r))
+			})
+			if errors.Is(err, db.ErrExists) {
+				return fmt.Errorf("a user with email %s already exists", addr)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stdout, "User %d (%s, %s) added.\n", id, addr, r)
+			return nil
+		})
+	case "list":
+		return withDB(ctx, *dbPath, func(d *db.DB) error {
+			users, err := d.Users(ctx)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tEMAIL\tROLE\tSTATUS\tCREATED")
+			for _, u := range users {
+				status := "active"
+				if !u.DisabledAt.IsZero() {
+					status = "disabled " + u.DisabledAt.Format(time.RFC3339)
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, status, u.CreatedAt.Format(time.RFC3339))
+			}
+			return tw.Flush()
+		})
+	case "disable":
+		if len(pos) != 1 {
+			return fmt.Errorf("%w: user disable needs the user's email", errUsage)
+		}
+		return changeUser(ctx, env, *dbPath, pos[0], "disabled", func(tx *sql.Tx, u db.User) error {
+			return db.DisableUser(tx, u.Email, time.Now())
+		})
+	case "passwd":
+		if len(pos) != 1 || !*fromStdin {
+			return fmt.Errorf("%w: user passwd needs the user's email and --password-stdin", errUsage)
+		}
+		hash, err := readNewPassword(env.stdin)
+		if err != nil {
+			return err
+		}
+		return changeUser(ctx, env, *dbPath, pos[0], "password changed", func(tx *sql.Tx, u db.User) error {
+			return db.SetPassword(tx, u.Email, hash)
+		})
+	default:
+		return fmt.Errorf("%w: unknown user command %q", errUsage, verb)
+	}
+}
+
+// changeUser applies change to the user with that email and audits it. A
+// running server sees the change on the user's next request: a disabled
+// user's sessions, and sessions from before a password change, end then.
+func changeUser(ctx context.Context, env *cliEnv, dbPath, email, what string, change func(*sql.Tx, db.User) error) error {
+	return withDB(ctx, dbPath, func(d *db.DB) error {
+		u, err := d.UserByEmail(ctx, email)
+		if errors.Is(err, db.ErrNotFound) {
+			return fmt.Errorf("no user with email %s", email)
+		}
+		if err != nil {
+			return err
+		}
+		err = d.Update(ctx, func(tx *sql.Tx) error {
+			if err := change(tx, u); err != nil {
+				return err
+			}
+			return auditUserChange(tx, env, fmt.Sprintf("ok: user %d %s", u.ID, what))
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "User %d (%s) %s.\n", u.ID, u.Email, what)
+		return nil
+	})
+}
+
+func withDB(ctx context.Context, path string, fn func(*db.DB) error) error {
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
+}
+
+// checkEmail accepts a bare address (no display name), at most 254 bytes.
+func checkEmail(s string) (string, error) {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 {
+		return "", fmt.Errorf("%w: %q is not an email address", errUsage, s)
+	}
+	return s, nil
+}
+
+// readNewPassword reads the first line of r, applies the password policy and
+// returns the argon2id hash. The password is never echoed or logged.
+func readNewPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReaderSize(r, passwords.MaxLength+2).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("no password on standard input (pipe it in: printf '%s\\n' \"$PW\" | intake user ...)")
+	}
+	if err := passwords.Check(pw); err != nil {
+		return "", err
+	}
+	return passwords.Hash(pw)
+}
+
+// auditUserChange appends a "user_change" row in the change's transaction.
+func auditUserChange(tx *sql.Tx, env *cliEnv, outcome string) error {
+	_, err := db.AppendAudit(tx, db.AuditEntry{At: time.Now(), Actor: cliActor(env), Action: db.ActionUserChange, Outcome: outcome})
+	return err
+}
+
+// printAdminHint tells, on stdout at every `intake serve` start, how to create
+// the first admin while no active admin exists. It prints no secret: the
+// password is typed into the command later.
+func printAdminHint(ctx context.Context, d *db.DB, out io.Writer) error {
+	ok, err := d.AdminExists(ctx)
+	if err != nil || ok {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "No staff admin account exists yet. Create one; the command reads the password from standard input:\n"+
+		"  intake user add --db %s --email you@clinic.example --role admin --password-stdin\n", d.Path())
+	return err
+}
