@@ -183,13 +183,13 @@ func click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(ch
 
 var reShotName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
-// shot saves a full-page PNG of the current page as NN-<test>-<step>.png.
+// shot saves a full-page PNG of the current page as <test>-NN-<step>.png.
 func shot(t testing.TB, ctx context.Context, step string) string {
 	t.Helper()
 	return savePNG(t, ctx, step, chromedp.FullScreenshot(100))
 }
 
-// viewShot saves what is on screen now (the viewport) as NN-<test>-<step>.png.
+// viewShot saves what is on screen now (the viewport) as <test>-NN-<step>.png.
 func viewShot(t testing.TB, ctx context.Context, step string) string {
 	t.Helper()
 	return savePNG(t, ctx, step, chromedp.CaptureScreenshot())
@@ -201,7 +201,7 @@ func savePNG(t testing.TB, ctx context.Context, step string, capture chromedp.Ac
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", step, err)
 	}
-	name := fmt.Sprintf("%02d-%s-%s.png", shotSeq.Add(1), t.Name(), step)
+	name := fmt.Sprintf("%s-%02d-%s.png", t.Name(), shotSeq.Add(1), step) // a test's steps sort together
 	path := filepath.Join(shotsDir, reShotName.ReplaceAllString(strings.ReplaceAll(name, "/", "-"), "_"))
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/backintake/backintake/internal/cases"
 )
 
 var (
@@ -104,4 +109,35 @@ func startServer(t testing.TB) *server {
 		t.Fatalf("server did not start:\n%s", s.stderr.String())
 	}
 	return s
+}
+
+// cli runs an `intake` command against the server's database, with stdin.
+func (s *server) cli(t testing.TB, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(intakeBinary(t), args...)
+	cmd.Env = append(os.Environ(), "INTAKE_DB="+s.db)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("intake %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// postCase sends a synthetic case through the JSON API, as a kiosk would,
+// and returns the new intake's id.
+func (s *server) postCase(t testing.TB, c cases.Case) string {
+	t.Helper()
+	resp, err := http.Post(s.base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 201 || out.ID == "" {
+		t.Fatalf("POST %s: status %d, id %q, %v", c.ID, resp.StatusCode, out.ID, err)
+	}
+	return out.ID
 }
