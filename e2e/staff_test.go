@@ -21,6 +21,7 @@ import (
 // exports CSV.
 func TestStaffFlow(t *testing.T) {
 	t.Parallel()
+	browser(t) // skip (or fail in CI) before any work when chromium is missing
 	srv := startServer(t)
 	const email, password = "therapist@clinic.test", "correct horse battery staple 7"
 	srv.cli(t, password+"\n", "user", "add", "--email", email, "--role", "therapist", "--password-stdin")
@@ -125,9 +126,19 @@ func TestStaffFlow(t *testing.T) {
 	clickAndWait(t, phone, click("button.primary"))
 	shot(t, phone, "list-phone")
 	checkAxe(t, phone, "staff intake list (phone)")
+	logLayout(t, phone, "staff intake list (phone)")
 	navigate(t, phone, srv.base+rows[1].Href)
 	shot(t, phone, "detail-phone")
 	checkAxe(t, phone, "staff intake detail (phone)")
+	logLayout(t, phone, "staff intake detail (phone)")
+}
+
+// logLayout reports the layout measurements of a staff page without
+// failing: the 16 px and no-overflow rules are the patient pages' contract.
+func logLayout(t testing.TB, ctx context.Context, page string) {
+	t.Helper()
+	l := eval[layout](t, ctx, layoutJS)
+	t.Logf("%s: scrollWidth %d, clientWidth %d, wide elements %v, text below 16 px %v", page, l.ScrollWidth, l.ClientWidth, l.Wide, l.Small)
 }
 
 // download fetches the target of a link on the page with the page's own
