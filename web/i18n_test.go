@@ -20,7 +20,7 @@ var (
 	reAction   = regexp.MustCompile(`(?s){{.*?}}`)
 	reTag      = regexp.MustCompile(`(?s)<[^>]*>`)
 	reEntity   = regexp.MustCompile(`&[a-z]+;|&#[0-9]+;`)
-	reIDSuffix = regexp.MustCompile(`-(help|hint|error|low|high)\b`)
+	reIDSuffix = regexp.MustCompile(`-(help|hint|error|low|high|followup|notice)\b`)
 )
 
 // TestPatientTemplatesHaveNoLiteralText: every word a patient reads comes

@@ -47,6 +47,8 @@ type sectionView struct {
 type fieldView struct {
 	LinkID, ID, Widget       string
 	Label, Help, Hint, Error string
+	FollowUp                 string // "answer only if it applies": for pages without JavaScript
+	NoticeTitle, Notice      string // text to read before answering (consent items)
 	Required                 bool
 	Value                    string
 	InputType, Autocomplete  string
@@ -175,8 +177,12 @@ func buildField(p *messages.Printer, it *intake.Item, values map[string][]string
 			f.Autocomplete = "off"
 		}
 	}
-	if f.Conditional && f.Hint == "" {
-		f.Hint = p.T("page.form.followup_hint")
+	if f.Conditional {
+		f.FollowUp = p.T("page.form.followup_hint")
+	}
+	// consent.treatment and consent.privacy show the notice they consent to.
+	if key := it.LinkID + "_notice"; strings.HasPrefix(it.LinkID, "consent.") && p.T(key) != "" {
+		f.NoticeTitle, f.Notice = p.T(key+".title"), p.T(key)
 	}
 	return f
 }

@@ -6,6 +6,8 @@
   "use strict";
   var form = document.querySelector("form[action='/intake']");
   if (!form) { return; }
+  // Follow-ups now appear only when they apply: their no-script hint is moot.
+  document.documentElement.classList.add("js");
 
   function values(name) {
     var out = [];
