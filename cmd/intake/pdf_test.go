@@ -2,15 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/internal/passwords"
 	"github.com/backintake/backintake/screening"
 )
 
@@ -95,7 +102,81 @@ func TestPDFUnknownID(t *testing.T) {
 	if len(rows) != 1 || rows[0].Outcome != outcomeNotFound || rows[0].IntakeID != "no-such-intake" {
 		t.Fatalf("audit rows %+v", rows)
 	}
+	// A name typed instead of an id is neither echoed nor stored in the audit log.
+	name := s.intakes[0].PatientName()
+	r = runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf", name)
+	if r.code != 1 || strings.Contains(r.stderr, name) || !strings.Contains(r.stderr, "no intake with that id") {
+		t.Fatalf("name as id: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if rows := s.audit(t, actionPDF); len(rows) != 2 || rows[1].IntakeID != "" || rows[1].Outcome != outcomeNotFound {
+		t.Fatalf("audit rows %+v", rows)
+	}
 	if r := runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf"); r.code != 2 {
 		t.Fatalf("no id: exit %d, want 2", r.code)
+	}
+}
+
+var reLoginCSRF = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// TestPDFMatchesTheStaffRoute signs in to a running `intake serve` over the
+// same database and settings and compares GET /staff/intakes/{id}.pdf with
+// `intake pdf ID`, byte for byte.
+func TestPDFMatchesTheStaffRoute(t *testing.T) {
+	s := seedCaseDB(t, "")
+	in := s.intakes[6]
+	const email, password = "pt@clinic.test", "violet harbour lantern 42"
+	h, err := passwords.Hash(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.update(t, func(tx *sql.Tx) error {
+		_, err := db.AddUser(tx, email, db.RoleTherapist, h, time.Now())
+		return err
+	})
+	settings := []string{"INTAKE_CLINIC_NAME=Harbor Spine PT", "INTAKE_TZ=America/Chicago", "INTAKE_PAPER=a4"}
+	srv := startServer(t, s.path, settings...)
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string) (*http.Response, []byte) {
+		t.Helper()
+		resp, err := client.Get(srv.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	_, page := get("/staff/login")
+	m := reLoginCSRF.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("login page without a CSRF token:\n%s", page)
+	}
+	resp, err := client.PostForm(srv.base+"/staff/login", url.Values{"email": {email}, "password": {password}, "_csrf": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/staff" {
+		t.Fatalf("login: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, web := get("/staff/intakes/" + in.ID + ".pdf")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET the PDF: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+
+	cli := runInProcess(t, append(settings, "INTAKE_DB="+s.path), "pdf", in.ID)
+	if cli.code != 0 {
+		t.Fatalf("intake pdf: exit %d: %s", cli.code, cli.stderr)
+	}
+	if !bytes.Equal(cli.out, web) {
+		t.Fatalf("intake pdf (%d bytes) and the staff route (%d bytes) differ", len(cli.out), len(web))
+	}
+	d := s.open(t)
+	rows, _, err := d.Audit(context.Background(), db.AuditQuery{Action: actionPDF, IntakeID: in.ID})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("pdf audit rows %d (%v), want one from the web and one from the CLI", len(rows), err)
 	}
 }

@@ -58,13 +58,13 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 		entry.Range = "all"
 		err = r.all(ctx)
 	} else {
-		entry.IntakeID = fs.Arg(0)
+		entry.IntakeID = auditID(fs.Arg(0))
 		err = r.one(ctx, fs.Arg(0))
 	}
 	entry.RowCount, entry.Outcome = int64(r.read), outcomeOK
 	switch {
 	case !*all && errors.Is(err, db.ErrNotFound):
-		entry.Outcome, err = outcomeNotFound, fmt.Errorf("no intake with id %q", fs.Arg(0))
+		entry.Outcome, err = outcomeNotFound, notFound(fs.Arg(0))
 	case err != nil:
 		entry.Outcome = outcomeError
 	}
