@@ -190,7 +190,7 @@ func resultSummary(r screening.Result) string {
 	if len(ids) > 0 {
 		flags = "flags " + strings.Join(ids, ", ")
 	}
-	return string(r.HighestSeverity) + "; " + flags + "; needling " + r.NeedlingStatus.Wording()
+	return string(r.HighestSeverity) + "; " + flags + "; dry needling “" + r.NeedlingStatus.Wording() + "”"
 }
 
 // flagGroups groups flags by severity, highest first (the result's order).

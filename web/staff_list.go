@@ -46,14 +46,14 @@ func parseListFilters(get func(string) string) (listFilters, db.ListQuery, []str
 	if f.From != "" {
 		d, err := intake.ParseDate(f.From)
 		if err != nil {
-			problems = append(problems, "The “from” date must be YYYY-MM-DD.")
+			problems = append(problems, "The “from” date is not a valid date (YYYY-MM-DD).")
 		}
 		q.From = d
 	}
 	if f.To != "" {
 		d, err := intake.ParseDate(f.To)
 		if err != nil {
-			problems = append(problems, "The “to” date must be YYYY-MM-DD.")
+			problems = append(problems, "The “to” date is not a valid date (YYYY-MM-DD).")
 		}
 		q.To = d
 	}
@@ -142,9 +142,9 @@ type listRowView struct {
 	BirthDate string
 	Submitted string
 	Severity  sevView
-	Flags     string
-	State     string // "Reviewed", "Not reviewed", "Voided"
-	StateKey  string // class suffix: reviewed, unreviewed, voided
+	Flags     []string // flag ids, each shown unbroken
+	State     string   // "Reviewed", "Not reviewed", "Voided"
+	StateKey  string   // class suffix: reviewed, unreviewed, voided
 }
 
 // sevView shows a severity by word and symbol, never by colour alone.
@@ -265,7 +265,7 @@ func (s *Server) newListPage(c *fiber.Ctx, u *staffUser, f listFilters, problems
 	for _, r := range page.Rows {
 		v := listRowView{ID: r.ID, Name: displayName(r.GivenName, r.FamilyName), BirthDate: dateText(r.BirthDate),
 			Submitted: s.clinicTime(r.CreatedAt), Severity: newSevView(r.HighestSeverity),
-			Flags: strings.Join(r.FlagIDs, ", ")}
+			Flags: r.FlagIDs}
 		switch {
 		case r.Voided:
 			v.State, v.StateKey = "Voided", "voided"
