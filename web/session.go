@@ -94,8 +94,7 @@ func sessionCSRF(secret []byte, sessionID string) string {
 func (s *Server) loadStaff(c *fiber.Ctx) (*staffUser, *session.Session, error) {
 	sess, err := s.staff.store.Get(c)
 	if err != nil {
-		// Undecodable data: treat as no session (a fresh one replaces it at login).
-		return nil, nil, nil
+		return nil, nil, err // the storage failed, or a stored session would not decode
 	}
 	uid, _ := sess.Get(keyUserID).(int64)
 	if uid == 0 {
@@ -131,7 +130,7 @@ func (s *Server) requireStaff(roles ...db.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, sess, err := s.loadStaff(c)
 		if err != nil {
-			return err
+			return s.staffUnavailable(c, nil, err)
 		}
 		if u == nil {
 			return c.Redirect("/staff/login", fiber.StatusSeeOther)
