@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"io"
 	"strings"
 	"time"
 
@@ -61,8 +60,9 @@ func (s *Server) staffExport(f exportFormat) fiber.Handler {
 		// The stream runs after the handler returns: copy what it needs now.
 		finished := db.AuditEntry{Actor: u.actor(), Action: db.ActionExportFinished, Range: rng, ClientIP: c.IP()}
 		filter := db.Filter{From: from, To: to}
+		conn := c.Context().Conn()
 		c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-			n, outcome := s.streamExport(w, f, filter)
+			n, outcome := s.streamExport(&connWriter{w: w, conn: conn}, f, filter)
 			finished.RowCount, finished.Outcome, finished.At = n, outcome, s.cfg.Now().UTC()
 			ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 			defer cancel()
@@ -76,10 +76,9 @@ func (s *Server) staffExport(f exportFormat) fiber.Handler {
 
 // streamExport writes the export to w and returns the rows written and the
 // outcome: ok, client gone (a write to the connection failed) or error.
-func (s *Server) streamExport(w *bufio.Writer, f exportFormat, filter db.Filter) (int64, string) {
+func (s *Server) streamExport(cw *connWriter, f exportFormat, filter db.Filter) (int64, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 	defer cancel()
-	cw := &connWriter{w: w}
 	var n int64
 	var err error
 	switch f {
@@ -113,10 +112,7 @@ func (s *Server) streamExport(w *bufio.Writer, f exportFormat, filter db.Filter)
 		}
 	}
 	if err == nil {
-		err = w.Flush()
-		if err != nil {
-			cw.err = err
-		}
+		err = cw.Flush()
 	}
 	switch {
 	case cw.err != nil:
@@ -138,19 +134,38 @@ func newestRecord(in intake.Intake, ss []db.StoredScreening) export.Record {
 	return r
 }
 
-// connWriter remembers the first error writing to the client's connection,
-// to tell "client gone" from an export error.
+// connWriter writes the export into fasthttp's stream writer. It remembers
+// the first write error, to tell "client gone" from an export error, and
+// pushes the connection's write deadline forward on every write: fasthttp
+// sets it once (writeTimeout) before the response, which would cut off any
+// export that takes longer than that in all, however fast the client reads.
 type connWriter struct {
-	w   io.Writer
-	err error
+	w    *bufio.Writer
+	conn interface{ SetWriteDeadline(time.Time) error } // nil in tests without a connection
+	err  error
 }
 
 func (c *connWriter) Write(p []byte) (int, error) {
+	if c.conn != nil {
+		_ = c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	}
 	n, err := c.w.Write(p)
 	if err != nil && c.err == nil {
 		c.err = err
 	}
 	return n, err
+}
+
+// Flush pushes buffered bytes to the client.
+func (c *connWriter) Flush() error {
+	if c.conn != nil {
+		_ = c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	}
+	err := c.w.Flush()
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return err
 }
 
 // exportDates parses ?from= and ?to= (YYYY-MM-DD, each optional); problem

@@ -81,3 +81,28 @@ func TestExportClientGone(t *testing.T) {
 	}
 	t.Fatal("no export_finished row after the client hung up")
 }
+
+type deadlineRecorder struct{ last time.Time }
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error { d.last = t; return nil }
+
+// fasthttp sets the write deadline once per response; a long export pushes it
+// forward on every write, so only a stalled client, not a big export, times out.
+func TestExportPushesWriteDeadline(t *testing.T) {
+	rec := &deadlineRecorder{}
+	var sink strings.Builder
+	cw := &connWriter{w: bufio.NewWriter(&sink), conn: rec}
+	for range 3 {
+		before := time.Now()
+		if _, err := cw.Write([]byte("row\n")); err != nil {
+			t.Fatal(err)
+		}
+		if rec.last.Before(before.Add(writeTimeout)) {
+			t.Fatalf("deadline %v not pushed to now + %v", rec.last, writeTimeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cw.Flush(); err != nil || sink.String() != "row\nrow\nrow\n" {
+		t.Errorf("flush: %v, %q", err, sink.String())
+	}
+}
