@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -252,4 +253,22 @@ func caseSubmission(c cases.Case, i int) db.Submission {
 		QuestionnaireVersion: intake.Canonical, Lang: "en", Answers: c.Valid()}
 	return db.Submission{Intake: in, Screening: screening.Run(in.Answers, in.SubmissionDate, screening.Settings{GuardianAge: 18}),
 		Receipt: fmt.Sprintf("receipt-%04d", i)}
+}
+
+// TestStartupCheckInterrupted: a stop signal during the start-up check is
+// reported as such, not as a damaged database.
+func TestStartupCheckInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	seedIntakes(t, dbPath, 1)
+	d, err := db.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cancel()
+	err = checkAtStart(ctx, d, slog.New(slog.DiscardHandler))
+	if err == nil || strings.Contains(err.Error(), "failed") || !errors.Is(err, context.Canceled) {
+		t.Fatalf("checkAtStart after cancel = %v, want an interruption, not a failed check", err)
+	}
 }

@@ -125,7 +125,11 @@ func serve(ctx context.Context, env *cliEnv, args []string, hooks serveHooks) er
 // On a clinic-sized file (tens of MB) this takes well under a second.
 func checkAtStart(ctx context.Context, d *db.DB, logger *slog.Logger) error {
 	start := time.Now()
-	if err := d.IntegrityCheck(ctx); err != nil {
+	err := d.IntegrityCheck(ctx)
+	if ctx.Err() != nil {
+		return fmt.Errorf("stopped during the start-up check: %w", ctx.Err()) // not a damaged database
+	}
+	if err != nil {
 		return fmt.Errorf("the database %s failed its start-up check, so the server will not start: %w. "+
 			"Keep a copy of the damaged file (with its -wal file) for investigation, then restore the newest good backup "+
 			"with `intake restore FILE` (README: Backup and restore)", d.Path(), err)
