@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -60,9 +62,11 @@ func loadBinary(t testing.TB) string {
 // and one receipt and its answers validate, integrity_check and
 // foreign_key_check pass.
 //
-// `go test` kills 10 times with rounds of up to 0.8 s; scripts/crashtest
-// sets INTAKE_CRASHTEST_KILLS (and INTAKE_CRASHTEST_MAX_ROUND) for longer runs.
-// INTAKE_CRASHTEST_SEED repeats a run's kill moments and intakes.
+// Each kill comes at a random moment up to 0.8 s after the round's first
+// acknowledgement, so requests are always in flight. `go test` kills 10
+// times; scripts/crashtest sets INTAKE_CRASHTEST_KILLS (and
+// INTAKE_CRASHTEST_MAX_ROUND) for longer runs. INTAKE_CRASHTEST_SEED repeats
+// a run's kill moments and intakes.
 func TestCrashLoop(t *testing.T) {
 	kills := envInt(t, "INTAKE_CRASHTEST_KILLS", 10)
 	maxRound := 800 * time.Millisecond
@@ -98,6 +102,8 @@ func TestCrashLoop(t *testing.T) {
 			t.Cleanup(func() { _ = cmd.Process.Kill() })
 			gens, outs = append(gens, cmd), append(outs, out)
 		}
+		// Kill at a random moment once submissions are being acknowledged.
+		waitFirstAck(t, ledgers[len(ledgers)-len(gens):])
 		wait := time.Duration(rng.Int64N(int64(maxRound)))
 		time.Sleep(wait)
 		if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -107,19 +113,21 @@ func TestCrashLoop(t *testing.T) {
 		acked := 0
 		for i, g := range gens {
 			_ = g.Process.Signal(syscall.SIGTERM)
-			// A generator stopped before its first request reports "context
-			// canceled"; its (empty) ledger is still read below.
-			if err := g.Wait(); err != nil && !strings.Contains(outs[i].String(), "context canceled") {
+			if err := g.Wait(); err != nil && !stoppedEarly(g, outs[i].String()) {
 				t.Fatalf("intake-load: %v\n%s", err, outs[i])
 			}
-			entries, err := ledger.Read(ledgers[len(ledgers)-len(gens)+i])
+			path := ledgers[len(ledgers)-len(gens)+i]
+			entries, err := ledger.Read(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // stopped before it created its ledger: nothing acknowledged
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			acked += len(entries)
 		}
 		totalAcked += acked
-		t.Logf("round %d: SIGKILL %v after start, %d intakes acknowledged", k, wait.Round(time.Millisecond), acked)
+		t.Logf("round %d: SIGKILL %v after the first acknowledgement, %d intakes acknowledged", k, wait.Round(time.Millisecond), acked)
 	}
 
 	// One more start: the start-up check must pass after the last kill; a
@@ -134,6 +142,29 @@ func TestCrashLoop(t *testing.T) {
 	stored := verifyCrashDB(t, dbPath, ledgers)
 	t.Logf("%d kills: %d intakes acknowledged, all stored once with identical answers; %d stored in all (%d committed but not acknowledged before a kill, each complete)",
 		kills, totalAcked, stored, stored-totalAcked)
+}
+
+// waitFirstAck waits until one of the ledgers holds an entry.
+func waitFirstAck(t *testing.T, ledgers []string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, l := range ledgers {
+			if st, err := os.Stat(l); err == nil && st.Size() > 0 {
+				return
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatal("no submission acknowledged within 60 s of starting the load")
+}
+
+// stoppedEarly reports a generator that SIGTERM stopped before its first
+// request: before its signal handler was installed (killed by the signal) or
+// before the attack began ("context canceled").
+func stoppedEarly(g *exec.Cmd, out string) bool {
+	ws, ok := g.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM || strings.Contains(out, "context canceled")
 }
 
 // verifyCrashDB checks the database after the crash loop and returns how many
@@ -154,6 +185,9 @@ func verifyCrashDB(t *testing.T, dbPath string, ledgers []string) int {
 	var entries []ledger.Entry
 	for _, l := range ledgers {
 		e, err := ledger.Read(l)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
