@@ -17,12 +17,15 @@ const (
 	ActionSearch         = "search" // the query text is never stored
 	ActionUserChange     = "user_change"
 	ActionTokenChange    = "token_change"
+	ActionRescreen       = "rescreen" // CLI: results added under newer rules
+	ActionBackup         = "backup"   // CLI: a copy of every record left the database
+	ActionRestore        = "restore"  // CLI: the database was replaced by a backup
 )
 
 // AuditActions lists every action above, for filters.
 var AuditActions = []string{ActionLogin, ActionFailedLogin, ActionLogout, ActionList, ActionView, ActionPDF,
 	ActionExportStarted, ActionExportFinished, ActionReview, ActionVoid, ActionSearch, ActionUserChange,
-	ActionTokenChange}
+	ActionTokenChange, ActionRescreen, ActionBackup, ActionRestore}
 
 // Audit outcomes of export_finished (and "ok" for every other success).
 const (

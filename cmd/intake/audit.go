@@ -19,7 +19,7 @@ const (
 	actionExportFinished = db.ActionExportFinished
 	// actionRescreen: stored answers were read and screened again (one row
 	// per run: the intake id, or range "all", and how many intakes were read).
-	actionRescreen = "rescreen"
+	actionRescreen = db.ActionRescreen
 
 	outcomeOK         = db.OutcomeOK
 	outcomeError      = db.OutcomeError

@@ -13,7 +13,7 @@ import (
 
 // actionBackup is the audit action of `intake backup` (no shared word of
 // package db fits: it is neither an export of records nor a view).
-const actionBackup = "backup"
+const actionBackup = db.ActionBackup
 
 // runBackup writes a consistent copy of the database to FILE while the server
 // may keep running and writing (db.Backup: VACUUM INTO reads one snapshot).

@@ -12,7 +12,7 @@ import (
 
 // actionRestore is the audit action of `intake restore`, written into the
 // restored database.
-const actionRestore = "restore"
+const actionRestore = db.ActionRestore
 
 // runRestore replaces the database with a backup file, for a stopped server
 // (db.Restore): the backup is copied beside the database, the copy is checked,
