@@ -56,40 +56,74 @@ func (a Answers) BirthDate() Date { d, _ := ParseDate(a.String("patient.birth_da
 
 // DecodeAnswers reads stored answers (JSON written from an Answers) back into
 // their Go types using the questionnaire's item types. It returns an error for
-// malformed JSON, an unknown linkId or a value of the wrong type.
+// malformed JSON, an unknown linkId or a value of the wrong type. Every export
+// row runs this, so the shape json.Marshal writes (a flat object of strings,
+// whole numbers, booleans and string arrays) is scanned directly; anything
+// else takes the general JSON path.
 func (q *Questionnaire) DecodeAnswers(data []byte) (Answers, error) {
-	var raw map[string]json.RawMessage
+	a := make(Answers, len(q.items))
+	fast := scanFlat(data, func(key []byte, v any) bool {
+		it := q.byID[string(key)]
+		if it == nil {
+			return false
+		}
+		v, ok := typed(it, v)
+		a[it.LinkID] = v // the definition's string: no allocation per key
+		return ok
+	})
+	if fast {
+		return a, nil
+	}
+	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decode answers: %w", err)
 	}
-	a := make(Answers, len(raw))
-	for id, msg := range raw {
+	a = make(Answers, len(raw))
+	var ok bool
+	for id, v := range raw {
 		it := q.Item(id)
 		if it == nil {
 			return nil, fmt.Errorf("decode answers: unknown linkId %q", id)
 		}
-		var err error
-		switch it.Type {
-		case TypeInt:
-			var n int
-			err = json.Unmarshal(msg, &n)
-			a[id] = n
-		case TypeBool:
-			var b bool
-			err = json.Unmarshal(msg, &b)
-			a[id] = b
-		case TypeMulti:
-			var c []string
-			err = json.Unmarshal(msg, &c)
-			a[id] = c
-		default:
-			var s string
-			err = json.Unmarshal(msg, &s)
-			a[id] = s
+		if v, ok = typed(it, v); !ok {
+			return nil, fmt.Errorf("decode answers: %s: stored value of the wrong type", id)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("decode answers: %s: %w", id, err)
-		}
+		a[id] = v
 	}
 	return a, nil
+}
+
+// typed converts a decoded JSON value to the item's Go type.
+func typed(it *Item, v any) (any, bool) {
+	switch it.Type {
+	case TypeInt:
+		switch n := v.(type) {
+		case int:
+			return n, true
+		case float64:
+			return int(n), n == float64(int(n))
+		}
+		return nil, false
+	case TypeBool:
+		b, ok := v.(bool)
+		return b, ok
+	case TypeMulti:
+		switch list := v.(type) {
+		case []string:
+			return list, true
+		case []any:
+			codes := make([]string, len(list))
+			for i, e := range list {
+				s, ok := e.(string)
+				if !ok {
+					return nil, false
+				}
+				codes[i] = s
+			}
+			return codes, true
+		}
+		return nil, false
+	}
+	s, ok := v.(string)
+	return s, ok
 }
