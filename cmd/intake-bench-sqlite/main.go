@@ -5,6 +5,7 @@
 // their screening result and receipt, the same rows the server stores.
 //
 //	intake-bench-sqlite --mode onetx  --db .cache/bench/ceiling.db --rows 2000
+//	intake-bench-sqlite --mode onetx  --db .cache/bench/ceiling.db --duration 10s --rows 0
 //	intake-bench-sqlite --mode writer --db .cache/bench/writer.db --rows 5000 --clients 32 --max-batch 64 --max-wait 0
 //	intake-bench-sqlite --mode fsync  --dir .cache/bench --rows 500
 //
@@ -16,7 +17,9 @@
 //   - fsync: write 4 KiB and fdatasync a plain file in --dir, --rows times: the
 //     disk's own flush latency, which bounds every commit.
 //
-// The database file must not exist yet (the numbers are for a fresh file).
+// The database file must not exist yet: every run starts from an empty
+// database, and the rate falls as it grows (random ids spread index writes),
+// so compare runs of the same length.
 package main
 
 import (
@@ -67,7 +70,8 @@ func main() {
 	mode := flag.String("mode", "onetx", "onetx, writer or fsync")
 	path := flag.String("db", ".cache/bench/ceiling.db", "database file to create (onetx, writer)")
 	dir := flag.String("dir", ".cache/bench", "folder for the fsync file")
-	rows := flag.Int("rows", 2000, "rows to insert (fsync: flushes)")
+	rows := flag.Int("rows", 2000, "rows to insert (fsync: flushes); with --duration, at most this many (0: no limit)")
+	dur := flag.Duration("duration", 0, "onetx, writer: insert for this long instead of a fixed number of rows")
 	clients := flag.Int("clients", 32, "writer: concurrent submitters")
 	maxBatch := flag.Int("max-batch", 64, "writer: WriterConfig.MaxBatch")
 	maxWait := flag.Duration("max-wait", 0, "writer: WriterConfig.MaxWait")
@@ -78,9 +82,9 @@ func main() {
 	var err error
 	switch *mode {
 	case "onetx":
-		res, err = oneTx(*path, *rows)
+		res, err = oneTx(*path, *rows, *dur)
 	case "writer":
-		res, err = writer(*path, *rows, *clients, db.WriterConfig{MaxBatch: *maxBatch, MaxWait: *maxWait})
+		res, err = writer(*path, *rows, *dur, *clients, db.WriterConfig{MaxBatch: *maxBatch, MaxWait: *maxWait})
 	case "fsync":
 		res, err = fsync(*dir, *rows)
 	default:
@@ -146,8 +150,20 @@ func openNew(path string) (*db.DB, error) {
 	return db.Open(context.Background(), path)
 }
 
-func oneTx(path string, rows int) (Result, error) {
-	subs, err := submissions(min(rows, 512))
+// limits turns --rows and --duration into a row limit (0: none) and a deadline (zero: none).
+func limits(rows int, dur time.Duration) (int, time.Time) {
+	if dur <= 0 {
+		return rows, time.Time{}
+	}
+	return rows, time.Now().Add(dur)
+}
+
+func done(i, rows int, deadline time.Time) bool {
+	return rows > 0 && i >= rows || !deadline.IsZero() && time.Now().After(deadline)
+}
+
+func oneTx(path string, rows int, dur time.Duration) (Result, error) {
+	subs, err := submissions(512)
 	if err != nil {
 		return Result{}, err
 	}
@@ -159,8 +175,10 @@ func oneTx(path string, rows int) (Result, error) {
 	h := newHist()
 	ctx := context.Background()
 	start, cpu0 := time.Now(), cpuTime()
-	for i := range rows {
-		sub := fresh(subs[i%len(subs)])
+	rows, deadline := limits(rows, dur)
+	n := 0
+	for ; !done(n, rows, deadline); n++ {
+		sub := fresh(subs[n%len(subs)])
 		t := time.Now()
 		err := d.Update(ctx, func(tx *sql.Tx) error { _, err := db.InsertIntake(tx, sub); return err })
 		if err != nil {
@@ -168,11 +186,11 @@ func oneTx(path string, rows int) (Result, error) {
 		}
 		record(h, time.Since(t))
 	}
-	return result("onetx", rows, time.Since(start), cpuTime()-cpu0, int64(rows), h), nil
+	return result("onetx", n, time.Since(start), cpuTime()-cpu0, int64(n), h), nil
 }
 
-func writer(path string, rows, clients int, cfg db.WriterConfig) (Result, error) {
-	subs, err := submissions(min(rows, 512))
+func writer(path string, rows int, dur time.Duration, clients int, cfg db.WriterConfig) (Result, error) {
+	subs, err := submissions(512)
 	if err != nil {
 		return Result{}, err
 	}
@@ -191,19 +209,22 @@ func writer(path string, rows, clients int, cfg db.WriterConfig) (Result, error)
 	)
 	ctx := context.Background()
 	start, cpu0 := time.Now(), cpuTime()
+	rows, deadline := limits(rows, dur)
+	var stored atomic.Int64
 	for range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= rows {
+				if done(i, rows, deadline) {
 					return
 				}
 				sub := fresh(subs[i%len(subs)])
 				t := time.Now()
 				_, err := w.SaveIntake(ctx, sub)
 				el := time.Since(t)
+				stored.Add(1)
 				mu.Lock()
 				record(h, el)
 				if err != nil && firstE == nil {
@@ -222,7 +243,7 @@ func writer(path string, rows, clients int, cfg db.WriterConfig) (Result, error)
 		return Result{}, firstE
 	}
 	st := w.Stats()
-	res := result("writer", rows, elapsed, cpu, st.Batches, h)
+	res := result("writer", int(stored.Load()), elapsed, cpu, st.Batches, h)
 	res.Clients, res.MaxBatch, res.MaxWaitMS = clients, cfg.MaxBatch, float64(cfg.MaxWait.Microseconds())/1000
 	return res, nil
 }

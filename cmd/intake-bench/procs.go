@@ -20,6 +20,9 @@ type server struct {
 	cmd  *exec.Cmd
 	base string // http://127.0.0.1:port
 	log  *os.File
+
+	stopped bool
+	stopErr error
 }
 
 // freePort returns a loopback port nobody listens on right now.
@@ -69,8 +72,18 @@ func start(ctx context.Context, logPath, bin string, env []string, args ...strin
 	return nil, fmt.Errorf("%s did not answer /healthz within 90 s (log: %s)", bin, logPath)
 }
 
-// stop sends SIGTERM, waits up to 30 s, then kills.
+// stop sends SIGTERM, waits up to 30 s, then kills. Later calls return the
+// first call's result.
 func (s *server) stop() error {
+	if s.stopped {
+		return s.stopErr
+	}
+	s.stopped = true
+	s.stopErr = s.terminate()
+	return s.stopErr
+}
+
+func (s *server) terminate() error {
 	defer s.log.Close()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)

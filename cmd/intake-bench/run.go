@@ -55,18 +55,15 @@ func runAll(ctx context.Context, o options) (*Report, error) {
 		return r, err
 	}
 
-	// 1. Storage ceilings.
-	rows, wrows := 2000, 4000
-	if o.quick {
-		rows, wrows = 200, 400
-	}
+	// 1. Storage ceilings, each from an empty database for as long as one load run.
 	step("storage ceilings (fdatasync, SQLite one row per transaction, group commit)")
 	r.Fsync = &Storage{}
-	if err := runJSON(ctx, r.Fsync, bin("intake-bench-sqlite"), "--mode", "fsync", "--dir", dir, "--rows", strconv.Itoa(rows), "--json"); err != nil {
+	if err := runJSON(ctx, r.Fsync, bin("intake-bench-sqlite"), "--mode", "fsync", "--dir", dir, "--rows", "1000", "--json"); err != nil {
 		return r, err
 	}
 	r.OneTx = &Storage{}
-	if err := runJSON(ctx, r.OneTx, bin("intake-bench-sqlite"), "--mode", "onetx", "--db", filepath.Join(dir, "onetx.db"), "--rows", strconv.Itoa(rows), "--json"); err != nil {
+	if err := runJSON(ctx, r.OneTx, bin("intake-bench-sqlite"), "--mode", "onetx", "--db", filepath.Join(dir, "onetx.db"),
+		"--duration", o.dur.String(), "--rows", "0", "--json"); err != nil {
 		return r, err
 	}
 	settings := writerSettings
@@ -76,7 +73,7 @@ func runAll(ctx context.Context, o options) (*Report, error) {
 	for i, s := range settings {
 		var st Storage
 		err := runJSON(ctx, &st, bin("intake-bench-sqlite"), "--mode", "writer", "--db", filepath.Join(dir, fmt.Sprintf("writer-%d.db", i)),
-			"--rows", strconv.Itoa(wrows), "--clients", "32", "--max-batch", strconv.Itoa(s.batch), "--max-wait", s.wait.String(), "--json")
+			"--duration", (o.dur / 2).String(), "--rows", "0", "--clients", "32", "--max-batch", strconv.Itoa(s.batch), "--max-wait", s.wait.String(), "--json")
 		if err != nil {
 			return r, err
 		}
@@ -99,36 +96,18 @@ func runAll(ctx context.Context, o options) (*Report, error) {
 	}
 	hello.stop()
 
-	// 3. The real server, then 4. the PDF comparison while it still runs (for the staff page).
+	// 3. The real server: each level on a new empty database, like the
+	// SQLite ceiling, after a short warm-up (so its database is a little
+	// larger than the ceiling's); every ledger is verified after the stop.
 	step("the server under load (intake serve, rate limit raised)")
-	dbPath := filepath.Join(dir, "server.db")
-	srv, err := start(ctx, filepath.Join(dir, "server.log"), bin("intake"),
-		[]string{"INTAKE_PATIENT_RATE=1000000000/min", "INTAKE_LOG=json"}, "serve", "--addr", "{addr}", "--db", dbPath)
-	if err != nil {
-		return r, err
-	}
-	defer srv.stop()
-	warm := o.dur / 4
-	if _, err := runLoad(ctx, o, srv, "api", 8, warm, ""); err != nil { // warm-up: page cache, connections, JIT-free but GC-sized heap
-		return r, err
-	}
-	var ledgers []string
 	for _, c := range o.levels {
-		lf := filepath.Join(dir, fmt.Sprintf("ledger-api-%d.jsonl", c))
-		l, err := load(ctx, o, srv, "api", c, lf)
+		l, err := serverLevel(ctx, o, r, dir, "api", c, nil)
 		if err != nil {
 			return r, err
 		}
-		r.Server, ledgers = append(r.Server, l), append(ledgers, lf)
+		r.Server = append(r.Server, l)
 	}
-	lf := filepath.Join(dir, "ledger-form-32.jsonl")
-	form, err := load(ctx, o, srv, "form", 32, lf)
-	if err != nil {
-		return r, err
-	}
-	r.Form, ledgers = &form, append(ledgers, lf)
-
-	step("PDF: pdf.Render vs headless Chromium")
+	// The form level's server also serves the staff page for the PDF comparison.
 	pdfDir := filepath.Join(dir, "pdf")
 	if err := os.MkdirAll(pdfDir, 0o700); err != nil {
 		return r, err
@@ -137,22 +116,25 @@ func runAll(ctx context.Context, o options) (*Report, error) {
 	if o.quick {
 		pdfArgs = append(pdfArgs, "--ours", "20", "--cold", "2", "--warm", "5")
 	}
-	if staffRoutes(o.repo) {
+	form, err := serverLevel(ctx, o, r, dir, "form", 32, func(srv *server, dbPath string) {
+		if !staffRoutes(o.repo) {
+			r.note("no staff pages yet: Chromium printed a plain HTML rendering of the same intake instead of the staff detail page")
+			return
+		}
 		page, err := staffPage(ctx, o, srv, dbPath, pdfDir)
 		if err != nil {
 			r.note("staff detail page not available (%s): Chromium printed a plain HTML rendering of the same intake instead", firstLine(err.Error()))
-		} else {
-			pdfArgs = append(pdfArgs, "--html", page, "--html-source", "staff detail page")
+			return
 		}
-	} else {
-		r.note("no staff pages yet: Chromium printed a plain HTML rendering of the same intake instead of the staff detail page")
-	}
-	if err := srv.stop(); err != nil {
-		r.note("server stop: %v", err)
-	}
-	if err := verify(ctx, dbPath, ledgers, r); err != nil {
+		pdfArgs = append(pdfArgs, "--html", page, "--html-source", "staff detail page")
+	})
+	if err != nil {
 		return r, err
 	}
+	r.Form = &form
+
+	// 4. PDF.
+	step("PDF: pdf.Render vs headless Chromium")
 	r.PDF = &PDF{}
 	if err := runJSON(ctx, r.PDF, bin("intake-bench-pdf"), pdfArgs...); err != nil {
 		r.PDF = nil
@@ -185,6 +167,36 @@ func (r *Report) note(format string, args ...any) {
 func staffRoutes(repo string) bool {
 	b, err := os.ReadFile(filepath.Join(repo, "web", "routes.go"))
 	return err == nil && strings.Contains(string(b), "/staff/intakes/")
+}
+
+// serverLevel starts `intake serve` on a new database, warms it up for a
+// quarter of o.dur at 8 clients, measures c clients in mode for o.dur with a
+// ledger, calls before (if set) while the server still runs, stops it and
+// verifies the ledger against its database.
+func serverLevel(ctx context.Context, o options, r *Report, dir, mode string, c int, before func(*server, string)) (Load, error) {
+	name := fmt.Sprintf("server-%s-%d", mode, c)
+	dbPath := filepath.Join(dir, name+".db")
+	srv, err := start(ctx, filepath.Join(dir, name+".log"), filepath.Join(o.bin, "intake"),
+		[]string{"INTAKE_PATIENT_RATE=1000000000/min", "INTAKE_LOG=json"}, "serve", "--addr", "{addr}", "--db", dbPath)
+	if err != nil {
+		return Load{}, err
+	}
+	defer srv.stop()
+	if _, err := runLoad(ctx, o, srv, "api", 8, o.dur/4, ""); err != nil {
+		return Load{}, err
+	}
+	lf := filepath.Join(dir, name+".jsonl")
+	l, err := load(ctx, o, srv, mode, c, lf)
+	if err != nil {
+		return Load{}, err
+	}
+	if before != nil {
+		before(srv, dbPath)
+	}
+	if err := srv.stop(); err != nil {
+		r.note("%s: stop: %v", name, err)
+	}
+	return l, verify(ctx, dbPath, []string{lf}, r)
 }
 
 // load runs intake-load for o.dur and records the server's CPU time meanwhile.
