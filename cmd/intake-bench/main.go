@@ -38,6 +38,7 @@ type options struct {
 	bin    string // folder of the built binaries (absolute)
 	repo   string // module root (absolute)
 	export string // export benchmark script; "" skips it
+	keep   bool   // keep the databases of the run
 	levels []int
 	dur    time.Duration
 }
@@ -47,6 +48,7 @@ func main() {
 	work := flag.String("work", ".cache/bench", "work folder on the server's default filesystem (not tmpfs)")
 	bin := flag.String("bin", ".cache/bench/bin", "folder holding intake, intake-load and the intake-bench-* binaries")
 	export := flag.String("export", "scripts/bench-export", "export benchmark script (\"\" to skip)")
+	keep := flag.Bool("keep", false, "keep the run's databases (several hundred MB) under --work")
 	reprint := flag.String("print", "", "print the table of a saved results.json and exit")
 	flag.Parse()
 	if *reprint != "" {
@@ -59,7 +61,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	o := options{quick: *quick, export: *export, levels: []int{1, 8, 32, 128}, dur: 10 * time.Second}
+	o := options{quick: *quick, export: *export, keep: *keep, levels: []int{1, 8, 32, 128}, dur: 10 * time.Second}
 	if o.quick {
 		o.levels, o.dur = []int{1, 32}, 2*time.Second
 	}
