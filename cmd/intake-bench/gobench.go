@@ -19,8 +19,14 @@ func goBench(ctx context.Context, pkg, pattern, benchtime string) (map[string]ma
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("go test -bench %s %s: %v\n%s", pattern, pkg, err, out.String())
 	}
+	return parseBench(out.String()), nil
+}
+
+// parseBench reads `go test -bench` output: per benchmark (name without the
+// -GOMAXPROCS suffix) its metrics by unit.
+func parseBench(out string) map[string]map[string]float64 {
 	res := map[string]map[string]float64{}
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
@@ -37,5 +43,5 @@ func goBench(ctx context.Context, pkg, pattern, benchtime string) (map[string]ma
 		}
 		res[name] = m
 	}
-	return res, nil
+	return res
 }

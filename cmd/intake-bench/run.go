@@ -289,32 +289,33 @@ func exportBench(ctx context.Context, script string, args []string, r *Report) e
 	if err != nil {
 		return fmt.Errorf("%v: %s", err, lastLines(r.ExpOut, 3))
 	}
-	for _, line := range strings.Split(r.ExpOut, "\n") {
+	r.Export, err = parseExport(r.ExpOut)
+	return err
+}
+
+// parseExport reads the csv and fhir lines of scripts/bench-export's table:
+// format, rows, wall s, rows/s, CPU s, rows/CPU-s, peak RSS MB, target...
+func parseExport(out string) ([]ExportRow, error) {
+	var rows []ExportRow
+	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 7 || (f[0] != "csv" && f[0] != "fhir") {
 			continue
 		}
-		var row ExportRow
-		row.Format = f[0]
-		nums := []*float64{&row.Seconds, &row.RowsPS, &row.CPU, nil, &row.RSSMB}
-		n, err1 := strconv.Atoi(f[1])
-		row.Rows = n
-		for i, p := range nums {
-			if p == nil {
-				continue
+		var nums [6]float64
+		for i := range nums {
+			v, err := strconv.ParseFloat(f[1+i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("cannot read the export table line %q", line)
 			}
-			v, err := strconv.ParseFloat(f[2+i], 64)
-			if err != nil || err1 != nil {
-				return fmt.Errorf("cannot read the export table line %q", line)
-			}
-			*p = v
+			nums[i] = v
 		}
-		r.Export = append(r.Export, row)
+		rows = append(rows, ExportRow{Format: f[0], Rows: int(nums[0]), Seconds: nums[1], RowsPS: nums[2], CPU: nums[3], RSSMB: nums[5]})
 	}
-	if len(r.Export) == 0 {
-		return fmt.Errorf("no csv/fhir rows in its output: %s", lastLines(r.ExpOut, 3))
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no csv/fhir rows in its output: %s", lastLines(out, 3))
 	}
-	return nil
+	return rows, nil
 }
 
 func lastLines(s string, n int) string {
