@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -56,9 +57,12 @@ func (d *DB) Each(ctx context.Context, f Filter, fn func(intake.Intake, []Stored
 	for rows.Next() {
 		var id string
 		var s StoredScreening
-		var result, computed string
-		// Decode the intake columns only on its first row.
-		var created, date, version, lang, answers string
+		var computed string
+		// Decode the intake columns only on its first row. The JSON columns are
+		// read in place (RawBytes, valid until the next row): decoders copy
+		// what they keep, and an export skips two copies of every document.
+		var created, date, version, lang string
+		var answers, result sql.RawBytes
 		if err := rows.Scan(&id, &created, &date, &version, &lang, &answers, &s.RulesVersion, &result, &computed); err != nil {
 			return fmt.Errorf("db: export scan: %w", err)
 		}
@@ -69,7 +73,7 @@ func (d *DB) Each(ctx context.Context, f Filter, fn func(intake.Intake, []Stored
 			if err := flush(); err != nil {
 				return err
 			}
-			in, err := scanIntake(valuesRow{id, created, date, version, lang, answers})
+			in, err := intakeFromColumns(id, created, date, version, lang, answers)
 			if err != nil {
 				return err
 			}
@@ -93,16 +97,6 @@ func eachQuery(f Filter) (string, []any) {
 	return `SELECT ` + intakeColumns + `, s.rules_version, s.result, s.computed_at
 		FROM intakes i JOIN screenings s ON s.intake_id = i.id` + whereSQL(conds) + `
 		ORDER BY i.submission_date, i.created_at, i.rowid, s.id`, args
-}
-
-// valuesRow feeds already-scanned text columns to scanIntake.
-type valuesRow []string
-
-func (v valuesRow) Scan(dest ...any) error {
-	for i, p := range dest {
-		*(p.(*string)) = v[i]
-	}
-	return nil
 }
 
 // Count returns how many intakes match f.

@@ -35,12 +35,18 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 // scanIntake reads intakeColumns (plus extra destinations after them).
 func scanIntake(r rowScanner, extra ...any) (intake.Intake, error) {
-	var in intake.Intake
-	var created, date, answers string
-	dest := append([]any{&in.ID, &created, &date, &in.QuestionnaireVersion, &in.Lang, &answers}, extra...)
+	var id, created, date, version, lang string
+	var answers []byte
+	dest := append([]any{&id, &created, &date, &version, &lang, &answers}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return intake.Intake{}, err
 	}
+	return intakeFromColumns(id, created, date, version, lang, answers)
+}
+
+// intakeFromColumns builds an Intake from its stored columns (intakeColumns order).
+func intakeFromColumns(id, created, date, version, lang string, answers []byte) (intake.Intake, error) {
+	in := intake.Intake{ID: id, QuestionnaireVersion: version, Lang: lang}
 	var err error
 	if in.CreatedAt, err = parseTS(created); err != nil {
 		return intake.Intake{}, err
@@ -51,7 +57,7 @@ func scanIntake(r rowScanner, extra ...any) (intake.Intake, error) {
 	if in.QuestionnaireVersion != intake.Canonical {
 		return intake.Intake{}, fmt.Errorf("db: intake %s: unknown questionnaire version %q", in.ID, in.QuestionnaireVersion)
 	}
-	if in.Answers, err = intake.V1.DecodeAnswers([]byte(answers)); err != nil {
+	if in.Answers, err = intake.V1.DecodeAnswers(answers); err != nil {
 		// DecodeAnswers names linkIds and JSON types, never values.
 		return intake.Intake{}, fmt.Errorf("db: intake %s: %w", in.ID, err)
 	}
@@ -122,15 +128,16 @@ func (d *DB) Screenings(ctx context.Context, id string) ([]StoredScreening, erro
 
 func scanScreening(r rowScanner) (StoredScreening, error) {
 	var s StoredScreening
-	var result, computed string
+	var result []byte
+	var computed string
 	if err := r.Scan(&s.RulesVersion, &result, &computed); err != nil {
 		return StoredScreening{}, err
 	}
 	return s, decodeScreening(&s, result, computed)
 }
 
-func decodeScreening(s *StoredScreening, result, computed string) error {
-	if err := json.Unmarshal([]byte(result), &s.Result); err != nil {
+func decodeScreening(s *StoredScreening, result []byte, computed string) error {
+	if err := json.Unmarshal(result, &s.Result); err != nil {
 		return fmt.Errorf("decode screening: %w", err)
 	}
 	var err error

@@ -1,9 +1,6 @@
 package intake
 
-import (
-	"encoding/json"
-	"strconv"
-)
+import "encoding/json"
 
 // scanFlat decodes the JSON that json.Marshal writes for an Answers: one
 // object whose values are strings, whole numbers, booleans or arrays of
@@ -137,11 +134,24 @@ func (s *flatScanner) value() (any, bool) {
 			}
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
-		start := s.i
-		for s.i++; s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9'; s.i++ {
+		neg := c == '-'
+		if neg {
+			s.i++
 		}
-		n, err := strconv.Atoi(string(s.b[start:s.i]))
-		return n, err == nil
+		n, digits := 0, 0
+		for ; s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9'; s.i++ {
+			if digits++; digits > 9 { // far beyond any item's range: let encoding/json decide
+				return nil, false
+			}
+			n = n*10 + int(s.b[s.i]-'0')
+		}
+		if digits == 0 || (s.i < len(s.b) && (s.b[s.i] == '.' || s.b[s.i] == 'e' || s.b[s.i] == 'E')) {
+			return nil, false
+		}
+		if neg {
+			n = -n
+		}
+		return n, true
 	}
 	return nil, false
 }

@@ -114,7 +114,7 @@ func submissions(n int) ([]db.Submission, error) {
 	r := mrand.New(mrand.NewPCG(1, 2))
 	out := make([]db.Submission, n)
 	for i := range out {
-		a, errs := intake.V1.Validate(gen.Answers(r, intake.V1, on), intake.Context{SubmissionDate: on, GuardianAge: 18})
+		a, errs := intake.V1.Validate(gen.Clinic(r, intake.V1, on), intake.Context{SubmissionDate: on, GuardianAge: 18})
 		if errs != nil {
 			return nil, errs
 		}

@@ -30,7 +30,8 @@ var (
 
 // buildDB stores n synthetic intakes in the database at path (created if
 // needed; it must hold no intakes yet). Intake i is submitted at an evenly
-// spaced instant of benchSpan, its answers come from gen.Answers with seed
+// spaced instant of benchSpan, its answers come from gen.Clinic (a clinic-like
+// mix; gen.Answers' uniform answers fire about 18 flags per intake) with seed
 // (seed, i) validated by intake.V1, and its first screening row is
 // screening.Run's result, stored with db.InsertIntake in transactions of
 // buildBatch intakes. Everything is synthetic: no real patient data.
@@ -64,7 +65,7 @@ func buildDB(ctx context.Context, path string, n int, seed uint64, loc *time.Loc
 		created := benchStart.Add(time.Duration(i) * step).UTC()
 		on := intake.DateIn(created, loc)
 		r := rand.New(rand.NewPCG(seed, uint64(i)))
-		answers, errs := intake.V1.Validate(gen.Answers(r, intake.V1, on),
+		answers, errs := intake.V1.Validate(gen.Clinic(r, intake.V1, on),
 			intake.Context{SubmissionDate: on, GuardianAge: settings.GuardianAge})
 		if errs != nil {
 			return fmt.Errorf("generated intake %d does not validate: %v", i, errs)

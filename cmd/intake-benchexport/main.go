@@ -3,7 +3,7 @@
 // `intake export csv` and `intake export fhir` over it as separate processes
 // and prints rows/s and each exporting process's own peak RSS.
 //
-//	go run ./cmd/intake-benchexport -intake ./bin/intake [-n 100000] [-db .cache/bench/export-100000.db] [-runs 3] [-check]
+//	go run ./cmd/intake-benchexport -intake ./bin/intake [-n 100000] [-db .cache/bench/export-clinic-100000.db] [-runs 3] [-check]
 //
 // scripts/bench-export builds the binary and calls this. Targets: CSV over
 // 20,000 rows/s; peak RSS under 64 MB for both formats. The numbers depend on
@@ -58,7 +58,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("-n and -runs must be at least 1")
 	}
 	if *dbPath == "" {
-		*dbPath = filepath.Join(".cache", "bench", fmt.Sprintf("export-%d.db", *n))
+		// The data mix is in the name, so a file built from other data is never reused.
+		*dbPath = filepath.Join(".cache", "bench", fmt.Sprintf("export-clinic-%d.db", *n))
 	}
 	if err := ensureDB(ctx, *dbPath, *n, *seed, out); err != nil {
 		return err

@@ -35,7 +35,7 @@ func newSource(cfg config) *source {
 // validates it as the server will, to know the normalised answers it stores.
 func (s *source) next(now time.Time) (item, error) {
 	on := intake.DateIn(now, s.cfg.Location)
-	raw := gen.Answers(s.r, intake.V1, on)
+	raw := gen.Clinic(s.r, intake.V1, on)
 	lang := s.cfg.Lang
 	if lang == "mix" {
 		lang = langs[s.r.IntN(len(langs))]

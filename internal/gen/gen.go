@@ -26,7 +26,21 @@ const MaxAge = 100
 // are uniform over their ranges, so rare red flags appear often. The same r
 // state gives the same answers.
 func Answers(r *rand.Rand, q *intake.Questionnaire, on intake.Date) intake.Raw {
-	g := generator{r: r, on: on, raw: intake.Raw{}, got: intake.Answers{}}
+	return generate(r, q, on, false)
+}
+
+// Clinic is like Answers but with the mix of patients a clinic sees, for load
+// tests and benchmarks: adults, most answering "no" to the red-flag and
+// dry-needling safety questions (each yes about 1 in 20, each new cauda equina
+// sign about 1 in 50), spreading pain, numbness and weakness less often than
+// not. Its stored screening results are therefore sized like a clinic's, not
+// like uniform answers that fire a dozen flags per patient.
+func Clinic(r *rand.Rand, q *intake.Questionnaire, on intake.Date) intake.Raw {
+	return generate(r, q, on, true)
+}
+
+func generate(r *rand.Rand, q *intake.Questionnaire, on intake.Date, clinic bool) intake.Raw {
+	g := generator{r: r, on: on, raw: intake.Raw{}, got: intake.Answers{}, clinic: clinic}
 	for _, it := range q.Items() {
 		if !it.GuardianRule && !g.enabled(it) {
 			continue
@@ -47,6 +61,92 @@ type generator struct {
 	raw intake.Raw
 	got intake.Answers
 	age int
+	// clinic weights answers as a clinic's patients give them (see Clinic).
+	clinic bool
+}
+
+// Clinic-mix probabilities.
+const (
+	clinicYesSafety  = 0.05 // a yes to one safety or dry-needling question
+	clinicYesSymptom = 0.35 // spreading pain, numbness, weakness and other yes/no symptoms
+	clinicFirstCode  = 0.90 // the first ("no", "none") code of a safety choice
+	clinicNoCES      = 0.98 // "no" to each cauda equina question
+)
+
+// clinicYes overrides the clinic mix's chance of a yes for single items.
+var clinicYes = map[string]float64{
+	"weakness.present":    0.10,
+	"psych.fear_movement": 0.20,
+	"psych.low_mood":      0.15,
+	"psych.expect_worse":  0.15,
+}
+
+// clinicWeights are the clinic mix's relative weights of a choice's codes, in option order.
+var clinicWeights = map[string][]int{
+	"pain.onset":        {40, 15, 25, 8, 2, 3, 7}, // gradual … major_trauma, after_procedure, other
+	"meta.completed_by": {9, 1},
+}
+
+// clinicRegion is the clinic mix's chance that one body-chart region is ticked.
+func clinicRegion(code string) float64 {
+	switch code {
+	case "lumbar_l", "lumbar_r":
+		return 0.8
+	case "buttock_l", "buttock_r":
+		return 0.25
+	case "upper_back":
+		return 0.1
+	case "neck":
+		return 0.05
+	case "saddle":
+		return 0.01
+	}
+	return 0.06 // each leg region
+}
+
+// yesChance is the probability of a yes to a bool item.
+func (g *generator) yesChance(it *intake.Item) float64 {
+	switch p, ok := clinicYes[it.LinkID]; {
+	case it.MustBeYes:
+		return 1
+	case !g.clinic:
+		return 0.5
+	case ok:
+		return p
+	case it.Section == "safety" || it.Section == "needling":
+		return clinicYesSafety
+	}
+	return clinicYesSymptom
+}
+
+// choice picks a code; in the clinic mix safety questions mostly get their first code.
+func (g *generator) choice(it *intake.Item) string {
+	if g.clinic && (it.Section == "safety" || it.Section == "needling") {
+		p := clinicFirstCode
+		if it.OptionSet == "recent" {
+			p = clinicNoCES
+		}
+		if it.LinkID == "needling.willing" {
+			p = 0.75 // "yes": most patients are open to it
+		}
+		if g.r.Float64() < p {
+			return it.Options[0]
+		}
+	}
+	if w, ok := clinicWeights[it.LinkID]; g.clinic && ok {
+		total := 0
+		for _, x := range w {
+			total += x
+		}
+		n := g.r.IntN(total)
+		for i, x := range w {
+			if n < x {
+				return it.Options[i]
+			}
+			n -= x
+		}
+	}
+	return it.Options[g.r.IntN(len(it.Options))]
 }
 
 // enabled evaluates enableWhen (behaviour "any") over the items answered so
@@ -86,13 +186,13 @@ func (g *generator) answer(it *intake.Item) {
 	r := g.r
 	switch it.Type {
 	case intake.TypeBool:
-		b := it.MustBeYes || r.IntN(2) == 0
+		b := r.Float64() < g.yesChance(it)
 		g.raw[it.LinkID], g.got[it.LinkID] = b, b
 	case intake.TypeInt:
 		n := g.int(it)
 		g.raw[it.LinkID], g.got[it.LinkID] = json.Number(strconv.Itoa(n)), n
 	case intake.TypeChoice:
-		c := it.Options[r.IntN(len(it.Options))]
+		c := g.choice(it)
 		g.raw[it.LinkID], g.got[it.LinkID] = c, c
 	case intake.TypeMulti:
 		codes := g.multi(it)
@@ -138,7 +238,11 @@ func (g *generator) multi(it *intake.Item) []string {
 	}
 	var out []string
 	for _, o := range it.Options {
-		if o != it.Exclusive && g.r.IntN(4) == 0 {
+		p := 0.25
+		if g.clinic && it.OptionSet == "region" {
+			p = clinicRegion(o)
+		}
+		if o != it.Exclusive && g.r.Float64() < p {
 			out = append(out, o)
 		}
 	}
@@ -156,7 +260,11 @@ func (g *generator) multi(it *intake.Item) []string {
 // birthDate gives an age of 0 to MaxAge years on the submission date, spread
 // over every day so that birthdays fall on, before and after it.
 func (g *generator) birthDate() intake.Date {
-	d := intake.DateOf(g.on.Time().AddDate(0, 0, -g.r.IntN(MaxAge*366)))
+	days := g.r.IntN(MaxAge * 366)
+	if g.clinic && g.r.IntN(20) != 0 { // mostly adults of 18 to 90
+		days = 18*366 + g.r.IntN(72*366)
+	}
+	d := intake.DateOf(g.on.Time().AddDate(0, 0, -days))
 	if earliest := (intake.Date{Year: 1900, Month: 1, Day: 1}); d.Before(earliest) {
 		d = earliest
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/backintake/backintake/intake"
 	"github.com/backintake/backintake/internal/gen"
+	"github.com/backintake/backintake/screening"
 )
 
 // TestAnswersAreValid: every generated set passes validation unchanged, for
@@ -43,5 +44,29 @@ func TestAnswersAreReproducible(t *testing.T) {
 	b := gen.Answers(rand.New(rand.NewPCG(7, 7)), intake.V1, on)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("same seed gave different answers")
+	}
+}
+
+// TestClinicMix: clinic-like answer sets are valid and look like a clinic's
+// patients: few emergencies, few flags.
+func TestClinicMix(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	on := intake.Date{Year: 2026, Month: 11, Day: 2}
+	const n = 2000
+	emergencies, flags := 0, 0
+	for i := 0; i < n; i++ {
+		a, errs := intake.V1.Validate(gen.Clinic(r, intake.V1, on), intake.Context{SubmissionDate: on, GuardianAge: 18})
+		if errs != nil {
+			t.Fatalf("invalid clinic answer set: %v", errs)
+		}
+		res := screening.Run(a, on, screening.Settings{GuardianAge: 18})
+		flags += len(res.Flags)
+		if res.HighestSeverity == screening.SeverityEmergency {
+			emergencies++
+		}
+	}
+	t.Logf("clinic mix: %.1f%% emergencies, %.1f flags per intake", 100*float64(emergencies)/n, float64(flags)/n)
+	if emergencies > n/3 || flags > 8*n {
+		t.Fatalf("clinic mix is not clinic-like: %d emergencies, %d flags in %d intakes", emergencies, flags, n)
 	}
 }
