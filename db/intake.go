@@ -43,11 +43,17 @@ type Saved struct {
 
 // SaveIntake stores s through the writer, in one job of the next batch, and
 // returns after the commit. See InsertIntake for the rules; errors as Do.
+// The JSON is encoded here, in the caller's goroutine, so the single writer
+// goroutine only runs SQL.
 func (w *Writer) SaveIntake(ctx context.Context, s Submission) (Saved, error) {
+	enc, err := encodeSubmission(s)
+	if err != nil {
+		return Saved{}, err
+	}
 	var saved Saved
-	err := w.Do(ctx, func(tx *sql.Tx) error {
+	err = w.Do(ctx, func(tx *sql.Tx) error {
 		var err error
-		saved, err = InsertIntake(tx, s)
+		saved, err = insertEncoded(tx, s, enc)
 		return err
 	})
 	if err != nil {
@@ -64,29 +70,53 @@ func (w *Writer) SaveIntake(ctx context.Context, s Submission) (Saved, error) {
 // *ConflictError (ErrIdempotencyConflict). An older key is taken over by the
 // new intake. Returns ErrInvalid for a missing id or creation time.
 func InsertIntake(tx *sql.Tx, s Submission) (Saved, error) {
+	enc, err := encodeSubmission(s)
+	if err != nil {
+		return Saved{}, err
+	}
+	return insertEncoded(tx, s, enc)
+}
+
+// encodedSubmission holds a Submission's stored text, computed outside the transaction.
+type encodedSubmission struct {
+	answers, result, nameKey string
+}
+
+func encodeSubmission(s Submission) (encodedSubmission, error) {
 	in := s.Intake
 	if in.ID == "" || in.CreatedAt.IsZero() || in.SubmissionDate.IsZero() {
-		return Saved{}, fmt.Errorf("%w: intake needs id, created_at and submission date", ErrInvalid)
+		return encodedSubmission{}, fmt.Errorf("%w: intake needs id, created_at and submission date", ErrInvalid)
 	}
+	answers, err := marshalJSON(in.Answers)
+	if err != nil {
+		return encodedSubmission{}, fmt.Errorf("db: intake %s: encode answers: %w", in.ID, err)
+	}
+	result, err := marshalJSON(s.Screening)
+	if err != nil {
+		return encodedSubmission{}, fmt.Errorf("db: intake %s: encode screening: %w", in.ID, err)
+	}
+	key := NameKey(in.Answers.String("patient.given_name"), in.Answers.String("patient.family_name"))
+	return encodedSubmission{answers: answers, result: result, nameKey: key}, nil
+}
+
+func insertEncoded(tx *sql.Tx, s Submission, enc encodedSubmission) (Saved, error) {
+	in := s.Intake
 	if s.IdempotencyKey != "" {
 		saved, found, err := replay(tx, s)
 		if err != nil || found {
 			return saved, err
 		}
 	}
-	answers, err := marshalJSON(in.Answers)
-	if err != nil {
-		return Saved{}, fmt.Errorf("db: intake %s: encode answers: %w", in.ID, err)
-	}
 	given, family := in.Answers.String("patient.given_name"), in.Answers.String("patient.family_name")
-	_, err = tx.Exec(`INSERT INTO intakes (id, created_at, submission_date, questionnaire_version, lang,
+	_, err := tx.Exec(`INSERT INTO intakes (id, created_at, submission_date, questionnaire_version, lang,
 		answers, given_name, family_name, birth_date, name_key) VALUES (?,?,?,?,?,?,?,?,?,?)`,
 		in.ID, ts(in.CreatedAt), in.SubmissionDate.String(), in.QuestionnaireVersion, in.Lang,
-		answers, given, family, in.Answers.String("patient.birth_date"), NameKey(given, family))
+		enc.answers, given, family, in.Answers.String("patient.birth_date"), enc.nameKey)
 	if err != nil {
 		return Saved{}, fmt.Errorf("db: insert intake %s: %w", in.ID, err)
 	}
-	if err := AddScreening(tx, in.ID, s.Screening, in.CreatedAt); err != nil {
+	// The intake row was just inserted: no existence check needed.
+	if err := insertScreening(tx, in.ID, s.Screening, enc.result, in.CreatedAt); err != nil {
 		return Saved{}, err
 	}
 	if s.IdempotencyKey != "" {
@@ -164,11 +194,16 @@ func AddScreening(tx *sql.Tx, id string, res screening.Result, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("db: intake %s: encode screening: %w", id, err)
 	}
+	return insertScreening(tx, id, res, data, at)
+}
+
+// insertScreening stores res, already encoded as data, for an existing intake.
+func insertScreening(tx *sql.Tx, id string, res screening.Result, data string, at time.Time) error {
 	sev := res.HighestSeverity
 	if sev == "" {
 		sev = screening.SeverityNone
 	}
-	_, err = tx.Exec(`INSERT INTO screenings (intake_id, rules_version, result, highest_severity, severity_rank, computed_at)
+	_, err := tx.Exec(`INSERT INTO screenings (intake_id, rules_version, result, highest_severity, severity_rank, computed_at)
 		VALUES (?,?,?,?,?,?)`, id, res.RulesVersion, data, string(sev), sev.Rank(), ts(at))
 	if err != nil {
 		return fmt.Errorf("db: intake %s: insert screening: %w", id, err)
