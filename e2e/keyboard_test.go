@@ -65,7 +65,7 @@ func TestKeyboardOnly(t *testing.T) {
 	a := caseAnswers(t, "C10")
 	a["patient.phone"] = "503 555 0199" // a typed-in optional field answered with Enter
 	want := formEncoding(a)
-	navigate(t, ctx, srv.base+"/intake")
+	navigate(t, ctx, srv.Base+"/intake")
 
 	// The first Tab reaches the skip link, which must become visible.
 	press(t, ctx, kb.Tab)

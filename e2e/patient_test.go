@@ -74,7 +74,7 @@ func TestFullQuestionnairePhone(t *testing.T) {
 		t.Fatalf("fullAnswers answers %d items; the questionnaire has %d", len(a), len(intake.V1.Items()))
 	}
 
-	if st := navigate(t, ctx, srv.base+"/intake"); st != 200 {
+	if st := navigate(t, ctx, srv.Base+"/intake"); st != 200 {
 		t.Fatalf("GET /intake: %d", st)
 	}
 	shot(t, ctx, "empty-form")
@@ -144,7 +144,7 @@ func TestEmergencyAdviceDesktop(t *testing.T) {
 	if !screenedEmergency(t, a) {
 		t.Fatal("C01 no longer screens as an emergency; this test needs an emergency case")
 	}
-	navigate(t, ctx, srv.base+"/intake")
+	navigate(t, ctx, srv.Base+"/intake")
 	shot(t, ctx, "empty-form")
 	checkAxe(t, ctx, "questionnaire (en, desktop)")
 	fill(t, ctx, a)
@@ -201,7 +201,7 @@ func TestLanguagesPhone(t *testing.T) {
 				}
 			}
 
-			navigate(t, ctx, srv.base+"/intake?lang="+tc.start)
+			navigate(t, ctx, srv.Base+"/intake?lang="+tc.start)
 			checkLang(t, ctx, tc.start)
 			shot(t, ctx, "form-"+tc.start)
 			checkLayout(t, ctx, "questionnaire ("+tc.start+", phone)")

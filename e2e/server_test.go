@@ -1,28 +1,17 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/backintake/backintake/internal/cases"
-)
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  string
+	"github.com/backintake/backintake/internal/testserver"
 )
 
 // intakeBinary builds cmd/intake once per test binary (the same binary the
@@ -30,45 +19,17 @@ var (
 // names a prebuilt binary instead.
 func intakeBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		if binPath = os.Getenv("E2E_INTAKE_BIN"); binPath != "" {
-			return
-		}
-		binPath = filepath.Join(workDir, "intake")
-		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/intake").CombinedOutput()
-		buildErr, buildOut = err, string(out)
-	})
-	if buildErr != nil {
-		t.Fatalf("go build ./cmd/intake: %v\n%s", buildErr, buildOut)
+	if bin := os.Getenv("E2E_INTAKE_BIN"); bin != "" {
+		return bin
 	}
-	return binPath
+	return testserver.Build(t, "../cmd/intake", filepath.Join(workDir, "intake"))
 }
 
 // server is a running `intake serve` process with its own database.
 type server struct {
-	base   string // http://127.0.0.1:port
-	db     string // path of the SQLite file
-	stderr *lockedBuffer
+	*testserver.Server
+	db string // path of the SQLite file
 }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-var reServing = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/intake`)
 
 // startServer runs `intake serve` on a random loopback port over a fresh
 // database in t.TempDir() and waits until it listens. The patient rate limit
@@ -76,39 +37,8 @@ var reServing = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/intake`)
 func startServer(t testing.TB) *server {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
-	cmd := exec.Command(intakeBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dbPath)
-	cmd.Env = append(os.Environ(), "INTAKE_PATIENT_RATE=10000/min", "INTAKE_CLINIC_NAME=Riverside Physical Therapy")
-	s := &server{db: dbPath, stderr: &lockedBuffer{}}
-	pr, pw := io.Pipe()
-	cmd.Stderr = io.MultiWriter(s.stderr, pw)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait(); pw.Close() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := reServing.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, pr)
-	}()
-	select {
-	case s.base = <-found:
-	case err := <-exited:
-		t.Fatalf("server exited before listening: %v\n%s", err, s.stderr.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("server did not start:\n%s", s.stderr.String())
-	}
-	return s
+	srv := testserver.Start(t, intakeBinary(t), dbPath, "INTAKE_PATIENT_RATE=10000/min", "INTAKE_CLINIC_NAME=Riverside Physical Therapy")
+	return &server{Server: srv, db: dbPath}
 }
 
 // cli runs an `intake` command against the server's database, with stdin.
@@ -128,7 +58,7 @@ func (s *server) cli(t testing.TB, stdin string, args ...string) string {
 // and returns the new intake's id.
 func (s *server) postCase(t testing.TB, c cases.Case) string {
 	t.Helper()
-	resp, err := http.Post(s.base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
+	resp, err := http.Post(s.Base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,14 +45,14 @@ func TestStaffFlow(t *testing.T) {
 	if screenedEmergency(t, a) {
 		t.Fatal("C10 screens as an emergency; the list order check needs a non-emergency patient")
 	}
-	navigate(t, patient, srv.base+"/intake")
+	navigate(t, patient, srv.Base+"/intake")
 	fill(t, patient, a)
 	if st := submit(t, patient); st != 200 {
 		t.Fatalf("patient send: status %d\n%s", st, pageText(t, patient))
 	}
 
 	ctx := tab(t, desktopW, desktopH, false)
-	navigate(t, ctx, srv.base+"/staff/login")
+	navigate(t, ctx, srv.Base+"/staff/login")
 	shot(t, ctx, "login")
 	checkAxe(t, ctx, "staff login (desktop)")
 	do(t, ctx, click("#email"))
@@ -120,14 +120,14 @@ func TestStaffFlow(t *testing.T) {
 
 	// Phone-width pictures of the staff pages, for people who check a list on a phone.
 	phone := tab(t, phoneW, phoneH, true)
-	navigate(t, phone, srv.base+"/staff/login")
+	navigate(t, phone, srv.Base+"/staff/login")
 	typeInto(t, phone, "#email", email)
 	typeInto(t, phone, "#password", password)
 	clickAndWait(t, phone, click("button.primary"))
 	shot(t, phone, "list-phone")
 	checkAxe(t, phone, "staff intake list (phone)")
 	logLayout(t, phone, "staff intake list (phone)")
-	navigate(t, phone, srv.base+rows[1].Href)
+	navigate(t, phone, srv.Base+rows[1].Href)
 	shot(t, phone, "detail-phone")
 	checkAxe(t, phone, "staff intake detail (phone)")
 	logLayout(t, phone, "staff intake detail (phone)")

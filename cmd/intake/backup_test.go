@@ -66,7 +66,7 @@ func TestBackupDuringLoad(t *testing.T) {
 					return
 				default:
 				}
-				id, status, err := postCase(client, srv.base, all[(w+i)%len(all)])
+				id, status, err := postCase(client, srv.Base, all[(w+i)%len(all)])
 				if err != nil || id == "" {
 					t.Errorf("submission during backup: %d %v", status, err)
 					return

@@ -46,7 +46,7 @@ func TestSIGKILLKeepsAcknowledgedIntakes(t *testing.T) {
 				default:
 				}
 				c := all[(w+i)%len(all)]
-				resp, err := client.Post(srv.base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
+				resp, err := client.Post(srv.Base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
 				if err != nil {
 					return // the server is gone
 				}
@@ -63,14 +63,14 @@ func TestSIGKILLKeepsAcknowledgedIntakes(t *testing.T) {
 				mu.Unlock()
 				if n == target {
 					// Kill at once, with other requests in flight.
-					_ = srv.cmd.Process.Signal(syscall.SIGKILL)
+					_ = srv.Cmd.Process.Signal(syscall.SIGKILL)
 					close(stop)
 				}
 			}
 		}(w)
 	}
 	wg.Wait()
-	<-srv.exited
+	<-srv.Exited()
 
 	d, err := db.Open(context.Background(), dbPath)
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,33 +22,13 @@ import (
 	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/intake"
 	"github.com/backintake/backintake/internal/ledger"
-)
-
-var (
-	loadOnce sync.Once
-	loadPath string
-	loadErr  error
+	"github.com/backintake/backintake/internal/testserver"
 )
 
 // loadBinary builds cmd/intake-load once per test run.
 func loadBinary(t testing.TB) string {
 	t.Helper()
-	loadOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "intake-load-bin-")
-		if err != nil {
-			loadErr = err
-			return
-		}
-		loadPath = filepath.Join(dir, "intake-load")
-		out, err := exec.Command("go", "build", "-o", loadPath, "../intake-load").CombinedOutput()
-		if err != nil {
-			loadErr = fmt.Errorf("%w\n%s", err, out)
-		}
-	})
-	if loadErr != nil {
-		t.Fatalf("build intake-load: %v", loadErr)
-	}
-	return loadPath
+	return testserver.Build(t, "../intake-load", filepath.Join(binDir, "intake-load"))
 }
 
 // TestCrashLoop is the crash test: the real server runs with two load
@@ -92,7 +71,7 @@ func TestCrashLoop(t *testing.T) {
 		for m, mode := range []string{"api", "form"} {
 			path := filepath.Join(dir, fmt.Sprintf("round%03d-%s.jsonl", k, mode))
 			ledgers = append(ledgers, path)
-			cmd := exec.Command(loadBin, "--url", srv.base, "--mode", mode, "--concurrency", "6",
+			cmd := exec.Command(loadBin, "--url", srv.Base, "--mode", mode, "--concurrency", "6",
 				"--duration", "10m", "--timeout", "10s", "--ledger", path, "--seed", strconv.FormatUint(seed*10000+uint64(k*2+m), 10)) // distinct intakes per generator
 			out := &bytes.Buffer{}
 			cmd.Stdout, cmd.Stderr = out, out
@@ -106,10 +85,10 @@ func TestCrashLoop(t *testing.T) {
 		waitFirstAck(t, ledgers[len(ledgers)-len(gens):])
 		wait := time.Duration(rng.Int64N(int64(maxRound)))
 		time.Sleep(wait)
-		if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if err := srv.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		<-srv.exited
+		<-srv.Exited()
 		acked := 0
 		for i, g := range gens {
 			_ = g.Process.Signal(syscall.SIGTERM)
@@ -133,8 +112,8 @@ func TestCrashLoop(t *testing.T) {
 	// One more start: the start-up check must pass after the last kill; a
 	// clean stop then leaves one file to inspect.
 	srv := startServer(t, dbPath)
-	if code := stopServer(t, srv); code != 0 {
-		t.Fatalf("exit status %d after the crash loop\n%s", code, srv.stderr.String())
+	if code := srv.Stop(t); code != 0 {
+		t.Fatalf("exit status %d after the crash loop\n%s", code, srv.Stderr())
 	}
 	if totalAcked == 0 {
 		t.Fatal("no intake was acknowledged in any round: the load never reached the server")

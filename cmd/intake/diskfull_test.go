@@ -67,14 +67,14 @@ func TestDiskFullTmpfs(t *testing.T) {
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	dbPath := filepath.Join(dir, "data", "intake.db")
 	srv := startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
-	f := newFaultClient(t, srv.base)
+	f := newFaultClient(t, srv.Base)
 	f.mustStore(t)
 
 	filler := filepath.Join(dir, "filler")
 	fill(t, filler)
 	f.untilFull(t, 400)
 	f.formKeepsAnswers(t)
-	if resp, err := http.Get(srv.base + "/healthz"); err == nil {
+	if resp, err := http.Get(srv.Base + "/healthz"); err == nil {
 		t.Logf("GET /healthz on a full disk: %d", resp.StatusCode)
 		resp.Body.Close()
 	}
@@ -84,8 +84,8 @@ func TestDiskFullTmpfs(t *testing.T) {
 	}
 	f.mustStore(t)
 	f.formStores(t)
-	if code := stopServer(t, srv); code != 0 {
-		t.Fatalf("exit status %d after SIGTERM\n%s", code, srv.stderr.String())
+	if code := srv.Stop(t); code != 0 {
+		t.Fatalf("exit status %d after SIGTERM\n%s", code, srv.Stderr())
 	}
 	f.check(t, dbPath)
 }

@@ -1,108 +1,41 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"io"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/backintake/backintake/internal/testserver"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+// binDir holds the binaries the tests build; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "intake-bin-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
 
 // intakeBinary builds cmd/intake once per test run.
 func intakeBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "intake-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "intake")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			t.Log(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build: %v", buildErr)
-	}
-	return binPath
+	return testserver.Build(t, ".", filepath.Join(binDir, "intake"))
 }
-
-// server is a running `intake serve` process.
-type server struct {
-	cmd    *exec.Cmd
-	base   string // http://127.0.0.1:port
-	stderr *lockedBuffer
-	stdout *lockedBuffer
-	exited chan error
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-var reServing = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/intake`)
 
 // startServer starts `intake serve` on a random loopback port with the given
 // database and extra environment, and waits until it listens.
-func startServer(t testing.TB, dbPath string, env ...string) *server {
+func startServer(t testing.TB, dbPath string, env ...string) *testserver.Server {
 	t.Helper()
-	cmd := exec.Command(intakeBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dbPath)
-	cmd.Env = append(os.Environ(), env...)
-	s := &server{cmd: cmd, stderr: &lockedBuffer{}, stdout: &lockedBuffer{}, exited: make(chan error, 1)}
-	pr, pw := io.Pipe()
-	cmd.Stderr = io.MultiWriter(s.stderr, pw)
-	cmd.Stdout = s.stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.exited <- cmd.Wait(); pw.Close() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := reServing.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case s.base = <-found:
-	case err := <-s.exited:
-		t.Fatalf("server exited before listening: %v\n%s", err, s.stderr.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("server did not start:\n%s", s.stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	return s
+	return testserver.Start(t, intakeBinary(t), dbPath, env...)
 }
 
 func TestHelpListsCommands(t *testing.T) {

@@ -141,7 +141,7 @@ func TestPDFMatchesTheStaffRoute(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(path string) (*http.Response, []byte) {
 		t.Helper()
-		resp, err := client.Get(srv.base + path)
+		resp, err := client.Get(srv.Base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func TestPDFMatchesTheStaffRoute(t *testing.T) {
 	if m == nil {
 		t.Fatalf("login page without a CSRF token:\n%s", page)
 	}
-	resp, err := client.PostForm(srv.base+"/staff/login", url.Values{"email": {email}, "password": {password}, "_csrf": {string(m[1])}})
+	resp, err := client.PostForm(srv.Base+"/staff/login", url.Values{"email": {email}, "password": {password}, "_csrf": {string(m[1])}})
 	if err != nil {
 		t.Fatal(err)
 	}

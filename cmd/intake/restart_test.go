@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/backintake/backintake/internal/cases"
 )
@@ -24,7 +22,7 @@ func TestFormTokenSurvivesRestart(t *testing.T) {
 	srv := startServer(t, dbPath)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(srv.base + "/intake")
+	resp, err := client.Get(srv.Base + "/intake")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,19 +37,13 @@ func TestFormTokenSurvivesRestart(t *testing.T) {
 	}
 	csrf, submission := field("_csrf"), field("_submission")
 
-	_ = srv.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-srv.exited:
-		if err != nil {
-			t.Fatalf("server did not exit cleanly on SIGTERM: %v\n%s", err, srv.stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not stop on SIGTERM")
+	if code := srv.Stop(t); code != 0 {
+		t.Fatalf("server did not exit cleanly on SIGTERM: exit status %d\n%s", code, srv.Stderr())
 	}
 	srv2 := startServer(t, dbPath)
 	// The new server listens on another port: carry the cookie over.
-	u1, _ := url.Parse(srv.base + "/intake")
-	u2, _ := url.Parse(srv2.base + "/intake")
+	u1, _ := url.Parse(srv.Base + "/intake")
+	u2, _ := url.Parse(srv2.Base + "/intake")
 	jar.SetCookies(u2, jar.Cookies(u1))
 
 	all, _ := cases.Screening()
@@ -78,7 +70,7 @@ func TestFormTokenSurvivesRestart(t *testing.T) {
 			values.Set(k, fmt.Sprint(x))
 		}
 	}
-	resp, err = client.PostForm(srv2.base+"/intake", values)
+	resp, err = client.PostForm(srv2.Base+"/intake", values)
 	if err != nil {
 		t.Fatal(err)
 	}

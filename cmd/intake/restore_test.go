@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,12 +45,12 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		}
 		return ids
 	}
-	old := submitN(srv.base, 4)
+	old := submitN(srv.Base, 4)
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if res := runInProcess(t, env, "backup", backup); res.code != 0 {
 		t.Fatalf("backup: %s", res.stderr)
 	}
-	newer := submitN(srv.base, 3)
+	newer := submitN(srv.Base, 3)
 
 	before, _ := os.ReadFile(dbPath)
 	res := runInProcess(t, env, "restore", backup)
@@ -61,7 +60,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if after, _ := os.ReadFile(dbPath); string(before) != string(after) {
 		t.Fatal("a refused restore changed the database file")
 	}
-	if code := stopServer(t, srv); code != 0 {
+	if code := srv.Stop(t); code != 0 {
 		t.Fatalf("server exit status %d after SIGTERM", code)
 	}
 
@@ -101,8 +100,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	d.Close()
 
 	srv = startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
-	submitN(srv.base, 1)
-	if code := stopServer(t, srv); code != 0 {
+	submitN(srv.Base, 1)
+	if code := srv.Stop(t); code != 0 {
 		t.Fatalf("server on the restored database: exit %d", code)
 	}
 }
@@ -145,7 +144,7 @@ func TestServeRefusesDamagedDatabase(t *testing.T) {
 				t.Fatalf("restore: %s", res.stderr)
 			}
 			srv := startServer(t, dbPath)
-			if code := stopServer(t, srv); code != 0 {
+			if code := srv.Stop(t); code != 0 {
 				t.Fatalf("exit %d", code)
 			}
 			d, err := db.Open(ctx, dbPath)
@@ -158,20 +157,6 @@ func TestServeRefusesDamagedDatabase(t *testing.T) {
 			}
 		})
 	}
-}
-
-// stopServer sends SIGTERM and returns the exit status.
-func stopServer(t *testing.T, srv *server) int {
-	t.Helper()
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-srv.exited:
-	case <-time.After(40 * time.Second):
-		t.Fatalf("server still running 40 s after SIGTERM:\n%s", srv.stderr.String())
-	}
-	return srv.cmd.ProcessState.ExitCode()
 }
 
 // seedIntakes stores n copies of a case's answers through a Writer.

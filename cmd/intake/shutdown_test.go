@@ -16,6 +16,7 @@ import (
 
 	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/internal/cases"
+	"github.com/backintake/backintake/internal/testserver"
 )
 
 // inProcess is a server started by serve() inside the test process.
@@ -23,7 +24,7 @@ type inProcess struct {
 	addr   string
 	db     *db.DB
 	writer *db.Writer
-	log    *lockedBuffer
+	log    *testserver.Buffer
 	done   chan error // serve's return value
 }
 
@@ -31,7 +32,7 @@ type inProcess struct {
 // same code as `intake serve`; only the hooks differ.
 func startInProcess(t *testing.T, ctx context.Context, dbPath string, hooks serveHooks, args ...string) *inProcess {
 	t.Helper()
-	p := &inProcess{log: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &inProcess{log: &testserver.Buffer{}, done: make(chan error, 1)}
 	ready := make(chan struct{})
 	hooks.ready = func(addr string, d *db.DB, w *db.Writer) {
 		p.addr, p.db, p.writer = addr, d, w
@@ -213,7 +214,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			defer wg.Done()
 			client := &http.Client{Timeout: 40 * time.Second}
 			for i := 0; ; i++ {
-				id, status, err := postCase(client, srv.base, all[(w+i)%len(all)])
+				id, status, err := postCase(client, srv.Base, all[(w+i)%len(all)])
 				if err != nil {
 					return // refused or closed: the server is shutting down
 				}
@@ -234,22 +235,19 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		<-started
 	}
 	sigterm := time.Now()
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	<-srv.exited
+	code := srv.Stop(t)
 	took := time.Since(sigterm)
 	wg.Wait()
-	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Fatalf("exit status %d after SIGTERM\n%s", code, srv.stderr.String())
+	if code != 0 {
+		t.Fatalf("exit status %d after SIGTERM\n%s", code, srv.Stderr())
 	}
-	if !strings.Contains(srv.stderr.String(), "stopped") {
-		t.Errorf("no 'stopped' log line:\n%s", srv.stderr.String())
+	if !strings.Contains(srv.Stderr(), "stopped") {
+		t.Errorf("no 'stopped' log line:\n%s", srv.Stderr())
 	}
 	if len(bad) > 0 {
 		t.Errorf("replies other than 201 during shutdown: %v", bad)
 	}
-	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(srv.base, "http://"), time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
+	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(srv.Base, "http://"), time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("dial after exit: %v, want connection refused", err)
 	}
 	checkStored(t, dbPath, acked)

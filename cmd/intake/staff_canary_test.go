@@ -99,7 +99,7 @@ func TestCanaryNoPHIInServerOutput(t *testing.T) {
 	set("patient.given_name", canaryGiven)
 	set("patient.family_name", canaryFamily)
 	set("patient.birth_date", canaryBirth)
-	id, status, err := postCase(http.DefaultClient, srv.base, c)
+	id, status, err := postCase(http.DefaultClient, srv.Base, c)
 	if err != nil || status != http.StatusCreated {
 		t.Fatalf("submit: %d %v", status, err)
 	}
@@ -109,12 +109,12 @@ func TestCanaryNoPHIInServerOutput(t *testing.T) {
 		bad.Answers[k] = v
 	}
 	bad.Answers["pain.back_now"] = json.RawMessage(`"` + canaryFamily + `"`)
-	if _, status, _ := postCase(http.DefaultClient, srv.base, bad); status != http.StatusUnprocessableEntity {
+	if _, status, _ := postCase(http.DefaultClient, srv.Base, bad); status != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid submission: %d, want 422", status)
 	}
 
 	jar, _ := cookiejar.New(nil)
-	b := &staffHTTP{t: t, client: &http.Client{Jar: jar}, base: srv.base}
+	b := &staffHTTP{t: t, client: &http.Client{Jar: jar}, base: srv.Base}
 	// A failed sign-in with the patient's name typed as the email.
 	b.get("/staff/login", 200)
 	b.post("/staff/login", url.Values{"email": {canaryGiven + " " + canaryFamily}, "password": {canaryBirth}}, http.StatusUnauthorized)
@@ -149,10 +149,10 @@ func TestCanaryNoPHIInServerOutput(t *testing.T) {
 	b.get("/staff/audit?action=view", 200)
 	b.post("/staff/logout", nil, 200) // 303 → the sign-in page
 
-	if code := stopServer(t, srv); code != 0 {
+	if code := srv.Stop(t); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
-	out := srv.stdout.String() + srv.stderr.String() + cliOut.String()
+	out := srv.Stdout() + srv.Stderr() + cliOut.String()
 	if !strings.Contains(out, "serving") {
 		t.Fatalf("no server output captured:\n%s", out)
 	}

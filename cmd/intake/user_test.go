@@ -143,20 +143,20 @@ func TestTokenChangesAreAudited(t *testing.T) {
 func TestServeAdminHint(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
 	s := startServer(t, dbPath)
-	if out := s.stdout.String(); !strings.Contains(out, "intake user add") || !strings.Contains(out, "--role admin") ||
+	if out := s.Stdout(); !strings.Contains(out, "intake user add") || !strings.Contains(out, "--role admin") ||
 		!strings.Contains(out, "--password-stdin") {
 		t.Errorf("no admin hint on stdout:\n%s", out)
 	}
-	if strings.Contains(s.stderr.String(), "intake user add") {
+	if strings.Contains(s.Stderr(), "intake user add") {
 		t.Error("the hint went to stderr (logs)")
 	}
-	_ = s.cmd.Process.Kill()
-	<-s.exited
+	_ = s.Cmd.Process.Kill()
+	<-s.Exited()
 	if r := runWithStdin(t, dbPath, "an admin passphrase here\n", "user", "add", "--email", "a@clinic.test", "--role", "admin", "--password-stdin"); r.code != 0 {
 		t.Fatalf("user add: %d %s", r.code, r.stderr)
 	}
 	s2 := startServer(t, dbPath)
-	if strings.Contains(s2.stdout.String(), "intake user add") {
-		t.Errorf("hint printed although an admin exists:\n%s", s2.stdout.String())
+	if strings.Contains(s2.Stdout(), "intake user add") {
+		t.Errorf("hint printed although an admin exists:\n%s", s2.Stdout())
 	}
 }
