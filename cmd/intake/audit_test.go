@@ -73,12 +73,7 @@ func seedCaseDB(t testing.TB, version string) *caseDB {
 // open opens the seeded database for the test's own checks.
 func (s *caseDB) open(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), s.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
+	return openDB(t, s.path)
 }
 
 // update runs fn in one write transaction on the seeded database.

@@ -4,37 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/backintake/backintake/db"
-	"github.com/backintake/backintake/internal/cases"
 )
-
-// postCase posts one case to the API and returns the new id, or "" and the
-// status when the reply is not a 201.
-func postCase(client *http.Client, base string, c cases.Case) (id string, status int, err error) {
-	resp, err := client.Post(base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
-	if err != nil {
-		return "", 0, err
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		return "", resp.StatusCode, nil
-	}
-	var out struct{ ID string }
-	if err := json.Unmarshal(b, &out); err != nil || out.ID == "" {
-		return "", resp.StatusCode, err
-	}
-	return out.ID, resp.StatusCode, nil
-}
 
 // TestBackupDuringLoad: `intake backup` runs while the real server takes
 // concurrent submissions. The copy is 0600, passes integrity_check, holds
@@ -42,41 +21,22 @@ func postCase(client *http.Client, base string, c cases.Case) (id string, status
 // answers as the live database, and the backup is audited in the live
 // database. A second backup onto the same file is refused.
 func TestBackupDuringLoad(t *testing.T) {
-	all, err := cases.Screening()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
-	srv := startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
-
+	srv, dbPath, all := startLoadServer(t)
 	var (
 		mu    sync.Mutex
 		acked []string
-		wg    sync.WaitGroup
-		stop  = make(chan struct{})
+		stop  atomic.Bool
 	)
-	client := &http.Client{Timeout: 10 * time.Second}
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id, status, err := postCase(client, srv.Base, all[(w+i)%len(all)])
-				if err != nil || id == "" {
-					t.Errorf("submission during backup: %d %v", status, err)
-					return
-				}
-				mu.Lock()
-				acked = append(acked, id)
-				mu.Unlock()
-			}
-		}()
-	}
+	wait := postLoad(srv.Base, all, 4, 10*time.Second, func(r loadReply) bool {
+		if r.err != nil || r.id == "" {
+			t.Errorf("submission during backup: %d %v", r.status, r.err)
+			return false
+		}
+		mu.Lock()
+		acked = append(acked, r.id)
+		mu.Unlock()
+		return !stop.Load()
+	})
 	// Let the load run, then back up in the middle of it.
 	for {
 		mu.Lock()
@@ -97,8 +57,8 @@ func TestBackupDuringLoad(t *testing.T) {
 	mu.Lock()
 	during := len(acked) - len(before)
 	mu.Unlock()
-	close(stop)
-	wg.Wait()
+	stop.Store(true)
+	wait()
 	if res.code != 0 {
 		t.Fatalf("backup: exit %d: %s", res.code, res.stderr)
 	}
@@ -123,11 +83,7 @@ func TestBackupDuringLoad(t *testing.T) {
 		t.Fatalf("backup holds %d intakes, %d were acknowledged before it started", n, len(before))
 	}
 
-	live, err := db.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Close()
+	live := openDB(t, dbPath)
 	cp := openCopy(t, backup)
 	for _, id := range before {
 		got, err := cp.Intake(ctx, id)
@@ -177,12 +133,7 @@ func openCopy(t *testing.T, backup string) *db.DB {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
+	return openDB(t, path)
 }
 
 func TestBackupRefusesAMissingDatabase(t *testing.T) {

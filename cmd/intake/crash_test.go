@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/internal/cases"
 )
 
@@ -20,63 +17,35 @@ import (
 // server is killed with SIGKILL right after a batch of 2xx replies, and every
 // acknowledged intake is in the database afterwards, answers intact.
 func TestSIGKILLKeepsAcknowledgedIntakes(t *testing.T) {
-	all, err := cases.Screening()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
-	srv := startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
-
+	srv, dbPath, all := startLoadServer(t)
 	var (
-		mu    sync.Mutex
-		acked = map[string]string{} // id → case id
-		wg    sync.WaitGroup
-		stop  = make(chan struct{})
+		mu     sync.Mutex
+		acked  = map[string]string{} // id → case id
+		killed atomic.Bool
 	)
 	const target = 120
-	client := &http.Client{Timeout: 10 * time.Second}
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				c := all[(w+i)%len(all)]
-				resp, err := client.Post(srv.Base+"/api/v1/intakes", "application/json", bytes.NewReader(c.Body()))
-				if err != nil {
-					return // the server is gone
-				}
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 201 {
-					continue
-				}
-				var out struct{ ID string }
-				_ = json.Unmarshal(b, &out)
-				mu.Lock()
-				acked[out.ID] = c.ID
-				n := len(acked)
-				mu.Unlock()
-				if n == target {
-					// Kill at once, with other requests in flight.
-					_ = srv.Cmd.Process.Signal(syscall.SIGKILL)
-					close(stop)
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
+	wait := postLoad(srv.Base, all, 8, 10*time.Second, func(r loadReply) bool {
+		if r.err != nil {
+			return false // the server is gone
+		}
+		if r.id == "" {
+			return !killed.Load()
+		}
+		mu.Lock()
+		acked[r.id] = r.c.ID
+		n := len(acked)
+		mu.Unlock()
+		if n == target {
+			// Kill at once, with other requests in flight.
+			_ = srv.Cmd.Process.Signal(syscall.SIGKILL)
+			killed.Store(true)
+		}
+		return !killed.Load()
+	})
+	wait()
 	<-srv.Exited()
 
-	d, err := db.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDB(t, dbPath)
 	byID := map[string]cases.Case{}
 	for _, c := range all {
 		byID[c.ID] = c

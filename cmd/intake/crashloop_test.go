@@ -151,11 +151,7 @@ func stoppedEarly(g *exec.Cmd, out string) bool {
 func verifyCrashDB(t *testing.T, dbPath string, ledgers []string) int {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDB(t, dbPath)
 	if err := d.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +180,7 @@ func verifyCrashDB(t *testing.T, dbPath string, ledgers []string) int {
 	// themselves; count each answer set (each generated intake is distinct).
 	storedHashes := map[string]int{}
 	n := 0
-	err = d.Each(ctx, db.Filter{IncludeVoided: true}, func(in intake.Intake, _ []db.StoredScreening) error {
+	err := d.Each(ctx, db.Filter{IncludeVoided: true}, func(in intake.Intake, _ []db.StoredScreening) error {
 		n++
 		data, err := json.Marshal(in.Answers)
 		if err != nil {

@@ -25,14 +25,9 @@ import (
 // intakes are gone, the old ones present, the restore is audited, and the
 // server starts on the restored database.
 func TestBackupRestoreRoundTrip(t *testing.T) {
-	all, err := cases.Screening()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	srv, dbPath, all := startLoadServer(t)
 	env := []string{"INTAKE_DB=" + dbPath}
-	srv := startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
 	client := &http.Client{Timeout: 10 * time.Second}
 	submitN := func(base string, n int) []string {
 		var ids []string
@@ -147,11 +142,7 @@ func TestServeRefusesDamagedDatabase(t *testing.T) {
 			if code := srv.Stop(t); code != 0 {
 				t.Fatalf("exit %d", code)
 			}
-			d, err := db.Open(ctx, dbPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
+			d := openDB(t, dbPath)
 			if n, err := d.Count(ctx, db.Filter{IncludeVoided: true}); err != nil || n != 30 {
 				t.Errorf("restored database holds %d intakes, %v; want 30", n, err)
 			}

@@ -170,74 +170,41 @@ func waitRefused(t *testing.T, addr string, since time.Time) time.Duration {
 	return 0
 }
 
-// checkStored opens the database after the server closed it and checks that
-// every acknowledged intake is there and the file passes integrity_check.
-func checkStored(t *testing.T, dbPath string, ids []string) {
-	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	for _, id := range ids {
-		if _, err := d.Intake(ctx, id); err != nil {
-			t.Errorf("acknowledged intake %s not stored: %v", id, err)
-		}
-	}
-	if err := d.IntegrityCheck(ctx); err != nil {
-		t.Error(err)
-	}
-}
-
 // TestSIGTERMUnderLoad: the real binary gets SIGTERM while 8 clients submit
 // without pause. It exits with status 0, every intake acknowledged with 201
 // is stored, requests after the shutdown began are refused (never answered
 // with a 5xx), and the database passes integrity_check.
 func TestSIGTERMUnderLoad(t *testing.T) {
-	all, err := cases.Screening()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
-	srv := startServer(t, dbPath, "INTAKE_PATIENT_RATE=100000/min")
+	srv, dbPath, all := startLoadServer(t)
 	var (
 		mu      sync.Mutex
 		acked   []string
 		bad     []int
-		wg      sync.WaitGroup
 		started = make(chan struct{}, 8)
 	)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := &http.Client{Timeout: 40 * time.Second}
-			for i := 0; ; i++ {
-				id, status, err := postCase(client, srv.Base, all[(w+i)%len(all)])
-				if err != nil {
-					return // refused or closed: the server is shutting down
-				}
-				mu.Lock()
-				if id != "" {
-					acked = append(acked, id)
-				} else {
-					bad = append(bad, status)
-				}
-				mu.Unlock()
-				if i == 5 {
-					started <- struct{}{}
-				}
-			}
-		}()
-	}
+	wait := postLoad(srv.Base, all, 8, 40*time.Second, func(r loadReply) bool {
+		if r.err != nil {
+			return false // refused or closed: the server is shutting down
+		}
+		mu.Lock()
+		if r.id != "" {
+			acked = append(acked, r.id)
+		} else {
+			bad = append(bad, r.status)
+		}
+		mu.Unlock()
+		if r.seq == 5 {
+			started <- struct{}{}
+		}
+		return true
+	})
 	for range 8 {
 		<-started
 	}
 	sigterm := time.Now()
 	code := srv.Stop(t)
 	took := time.Since(sigterm)
-	wg.Wait()
+	wait()
 	if code != 0 {
 		t.Fatalf("exit status %d after SIGTERM\n%s", code, srv.Stderr())
 	}

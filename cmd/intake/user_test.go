@@ -69,11 +69,7 @@ func TestUserCommands(t *testing.T) {
 		}
 	}
 
-	d, err := db.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDB(t, dbPath)
 	ctx := context.Background()
 	pt, err := d.UserByEmail(ctx, "pt@clinic.test")
 	if err != nil {
@@ -119,11 +115,7 @@ func TestTokenChangesAreAudited(t *testing.T) {
 	if r := runWithStdin(t, dbPath, "", "token", "revoke", "kiosk"); r.code != 0 {
 		t.Fatalf("token revoke: %d %s", r.code, r.stderr)
 	}
-	d, err := db.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDB(t, dbPath)
 	rows, _, err := d.Audit(context.Background(), db.AuditQuery{Action: db.ActionTokenChange})
 	if err != nil {
 		t.Fatal(err)
