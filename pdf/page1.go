@@ -102,14 +102,8 @@ func (d *doc) patient(in intake.Intake, res screening.Result, loc *time.Location
 	} else if age, ok := ageOf(in, res, loc); ok {
 		born += " (age " + strconv.Itoa(age) + ")"
 	}
-	sex := "not answered"
-	if s := a.String("patient.sex"); s != "" {
-		sex = word(sexWords, s)
-	}
-	completed := "not answered"
-	if c := a.String("meta.completed_by"); c != "" {
-		completed = word(completedWords, c)
-	}
+	sex := choiceWord(a, "patient.sex", sexWords)
+	completed := choiceWord(a, "meta.completed_by", completedWords)
 	lang := word(langWords, in.Lang)
 	if lang == "" {
 		lang = "not recorded"
@@ -276,12 +270,7 @@ func (d *doc) goals(y float64, a intake.Answers, maxLines int, draw bool) float6
 	return y - top
 }
 
-func orNA(s string) string {
-	if s == "" {
-		return "not answered"
-	}
-	return s
-}
+func orNA(s string) string { return orDefault(s, "not answered") }
 
 func choiceWord(a intake.Answers, id string, m map[string]string) string {
 	if v := a.String(id); v != "" {
@@ -290,15 +279,24 @@ func choiceWord(a intake.Answers, id string, m map[string]string) string {
 	return "not answered"
 }
 
-func spreading(a intake.Answers) string {
-	yes, ok := a.BoolOK("radiating.present")
+// boolWord returns yes or no by the answer to the yes/no question id, and ""
+// when it is not answered.
+func boolWord(a intake.Answers, id, yes, no string) string {
+	b, ok := a.BoolOK(id)
 	switch {
 	case !ok:
-		return "not answered"
-	case !yes:
-		return "no"
+		return ""
+	case b:
+		return yes
 	}
-	s := "yes"
+	return no
+}
+
+func spreading(a intake.Answers) string {
+	s := orNA(boolWord(a, "radiating.present", "yes", "no"))
+	if s != "yes" {
+		return s
+	}
 	if e := a.String("radiating.extent"); e != "" {
 		s += ", to " + word(extentWords, e)
 	}
@@ -309,12 +307,9 @@ func spreading(a intake.Answers) string {
 }
 
 func numbness(a intake.Answers) string {
-	yes, ok := a.BoolOK("numbness.present")
-	switch {
-	case !ok:
-		return "not answered"
-	case !yes:
-		return "no"
+	s := orNA(boolWord(a, "numbness.present", "yes", "no"))
+	if s != "yes" {
+		return s
 	}
 	if r := regionList(a.Codes("numbness.regions")); r != "" {
 		return "yes: " + r
@@ -323,23 +318,15 @@ func numbness(a intake.Answers) string {
 }
 
 func weakness(a intake.Answers) string {
-	yes, ok := a.BoolOK("weakness.present")
-	switch {
-	case !ok:
-		return "not answered"
-	case !yes:
-		return "no"
+	s := orNA(boolWord(a, "weakness.present", "yes", "no"))
+	if s != "yes" {
+		return s
 	}
-	s := "yes"
 	if side := a.String("weakness.side"); side != "" {
 		s += ", " + word(sideWords, side)
 	}
-	if w, ok := a.BoolOK("weakness.worsening"); ok {
-		if w {
-			s += ", getting worse"
-		} else {
-			s += ", not getting worse"
-		}
+	if w := boolWord(a, "weakness.worsening", "getting worse", "not getting worse"); w != "" {
+		s += ", " + w
 	}
 	return s
 }
@@ -354,12 +341,8 @@ func pattern(a intake.Answers) string {
 
 func night(a intake.Answers) string {
 	s := choiceWord(a, "pain.night_waking", nightWords)
-	if e, ok := a.BoolOK("pain.night_eases_on_rising"); ok {
-		if e {
-			s += "; eases on getting up"
-		} else {
-			s += "; does not ease on getting up"
-		}
+	if e := boolWord(a, "pain.night_eases_on_rising", "eases on getting up", "does not ease on getting up"); e != "" {
+		s += "; " + e
 	}
 	return s
 }
@@ -375,12 +358,8 @@ func course(a intake.Answers) string {
 	if t := a.String("pain.trend"); t != "" {
 		parts = append(parts, word(trendWords, t))
 	}
-	if seen, ok := a.BoolOK("pain.seen_doctor"); ok {
-		if seen {
-			parts = append(parts, "seen by a doctor")
-		} else {
-			parts = append(parts, "not yet seen by a doctor")
-		}
+	if seen := boolWord(a, "pain.seen_doctor", "seen by a doctor", "not yet seen by a doctor"); seen != "" {
+		parts = append(parts, seen)
 	}
 	return strings.Join(parts, "; ")
 }
