@@ -22,6 +22,22 @@ type AuditEntry struct {
 	ClientIP string    // "" for CLI commands
 }
 
+// AuditIntakeID returns id if it has the shape of an intake id (1 to 64 ASCII
+// letters, digits and '-'), else "". Ids typed by a person (a URL, a command
+// line) go through it before they reach AuditEntry.IntakeID or an error
+// text, so that a patient's name typed where an id belongs is never logged.
+func AuditIntakeID(id string) string {
+	if id == "" || len(id) > 64 {
+		return ""
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return ""
+		}
+	}
+	return id
+}
+
 // AppendAudit adds e to the audit log and returns its id. The table's triggers
 // refuse UPDATE and DELETE. Returns ErrInvalid without At, Actor, Action or Outcome.
 func AppendAudit(tx *sql.Tx, e AuditEntry) (int64, error) {

@@ -27,11 +27,13 @@ var AuditActions = []string{ActionLogin, ActionFailedLogin, ActionLogout, Action
 	ActionExportStarted, ActionExportFinished, ActionReview, ActionVoid, ActionSearch, ActionUserChange,
 	ActionTokenChange, ActionRescreen, ActionBackup, ActionRestore}
 
-// Audit outcomes of export_finished (and "ok" for every other success).
+// Audit outcomes of export_finished (and "ok" for every other success), and
+// of a view or pdf of an intake id that does not exist.
 const (
 	OutcomeOK         = "ok"
 	OutcomeClientGone = "client gone"
 	OutcomeError      = "error"
+	OutcomeNotFound   = "not found"
 )
 
 // ExportRange is the AuditEntry.Range of an export: "<format> <from>..<to>"

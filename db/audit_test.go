@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,5 +104,28 @@ func TestAuditQuery(t *testing.T) {
 	_, err = AppendAudit(nil, AuditEntry{Actor: "7"})
 	if !errors.Is(err, ErrInvalid) {
 		t.Errorf("incomplete entry: %v", err)
+	}
+}
+
+// An id that is not id-shaped may be a patient's name typed by mistake: it
+// never reaches the audit log.
+func TestAuditIntakeID(t *testing.T) {
+	long := strings.Repeat("a", 64)
+	for _, tc := range []struct{ name, id, want string }{
+		{"random id", "k3x9q2m7c4v8b1n5z6w0r2t4y8", "k3x9q2m7c4v8b1n5z6w0r2t4y8"},
+		{"dashes and capitals", "Case-01-A", "Case-01-A"},
+		{"64 bytes", long, long},
+		{"65 bytes", long + "a", ""},
+		{"empty", "", ""},
+		{"a name", "Ana Lopez", ""},
+		{"accented", "Nguyễn", ""},
+		{"underscore", "a_b", ""},
+		{"path", "../x", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := AuditIntakeID(tc.id); got != tc.want {
+				t.Errorf("AuditIntakeID(%q) = %q, want %q", tc.id, got, tc.want)
+			}
+		})
 	}
 }

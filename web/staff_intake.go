@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -79,10 +80,7 @@ func (s *Server) showIntake(c *fiber.Ctx, status int, voidError, voidReason stri
 	id := c.Params("id")
 	in, screenings, rev, err := s.loadIntake(c.UserContext(), id)
 	if errors.Is(err, db.ErrNotFound) {
-		if aerr := s.audit(c, u, db.AuditEntry{Action: db.ActionView, IntakeID: safeID(id), Outcome: "not found"}); aerr != nil {
-			return s.staffUnavailable(c, u, aerr)
-		}
-		return s.staffMessage(c, fiber.StatusNotFound, u, "No such intake", "There is no intake with that id.")
+		return s.intakeNotFound(c, u, db.ActionView, id)
 	}
 	if err != nil {
 		return s.staffUnavailable(c, u, err)
@@ -98,7 +96,7 @@ func (s *Server) showIntake(c *fiber.Ctx, status int, voidError, voidReason stri
 // loadIntake reads an intake, its screening results (oldest first) and its
 // review state. Returns db.ErrNotFound for an unknown id.
 func (s *Server) loadIntake(ctx context.Context, id string) (intake.Intake, []db.StoredScreening, db.Review, error) {
-	if safeID(id) != id {
+	if db.AuditIntakeID(id) != id {
 		return intake.Intake{}, nil, db.Review{}, db.ErrNotFound
 	}
 	in, err := s.deps.DB.Intake(ctx, id)
@@ -114,20 +112,6 @@ func (s *Server) loadIntake(ctx context.Context, id string) (intake.Intake, []db
 		return intake.Intake{}, nil, db.Review{}, err
 	}
 	return in, ss, rev, nil
-}
-
-// safeID returns id if it looks like an intake id (letters, digits, '-', at
-// most 64), else "": only such ids go into the audit log.
-func safeID(id string) string {
-	if id == "" || len(id) > 64 {
-		return ""
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return ""
-		}
-	}
-	return id
 }
 
 func (s *Server) newIntakePage(c *fiber.Ctx, u *staffUser, in intake.Intake, ss []db.StoredScreening, rev db.Review) intakePage {
@@ -280,30 +264,17 @@ func langName(code string) string {
 // first review is recorded with who and when, then 303 back to the intake.
 func (s *Server) staffReview(c *fiber.Ctx) error {
 	u := currentStaff(c)
-	id := safeID(c.Params("id"))
-	err := s.deps.Writer.Do(c.UserContext(), func(tx *sql.Tx) error {
-		at := s.cfg.Now().UTC()
-		if err := db.MarkReviewed(tx, id, u.actor(), at); err != nil {
-			return err
-		}
-		_, err := db.AppendAudit(tx, db.AuditEntry{At: at, Actor: u.actor(), Action: db.ActionReview,
-			IntakeID: id, Outcome: db.OutcomeOK, ClientIP: c.IP()})
-		return err
+	id := db.AuditIntakeID(c.Params("id"))
+	return s.changeIntake(c, u, id, db.ActionReview, func(tx *sql.Tx, at time.Time) error {
+		return db.MarkReviewed(tx, id, u.actor(), at)
 	})
-	if errors.Is(err, db.ErrNotFound) || errors.Is(err, db.ErrInvalid) {
-		return s.staffMessage(c, fiber.StatusNotFound, u, "No such intake", "There is no intake with that id.")
-	}
-	if err != nil {
-		return s.staffUnavailable(c, u, err)
-	}
-	return c.Redirect("/staff/intakes/"+id, fiber.StatusSeeOther)
 }
 
 // staffVoid serves POST /staff/intakes/{id}/void (admin): a reason is
 // required; the intake is hidden from lists and exports, never deleted.
 func (s *Server) staffVoid(c *fiber.Ctx) error {
 	u := currentStaff(c)
-	id := safeID(c.Params("id"))
+	id := db.AuditIntakeID(c.Params("id"))
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	if reason == "" || len([]rune(reason)) > maxVoidReason {
 		msg := "Give a reason for voiding (for example “test entry” or “duplicate of an earlier intake”)."
@@ -312,20 +283,42 @@ func (s *Server) staffVoid(c *fiber.Ctx) error {
 		}
 		return s.showIntake(c, fiber.StatusUnprocessableEntity, msg, reason)
 	}
+	return s.changeIntake(c, u, id, db.ActionVoid, func(tx *sql.Tx, at time.Time) error {
+		return db.Void(tx, id, u.actor(), reason, at)
+	})
+}
+
+// changeIntake runs change and an audit row for action in one write
+// transaction, at one time, then redirects back to the intake (303). An
+// unknown or malformed id gets 404 "No such intake".
+func (s *Server) changeIntake(c *fiber.Ctx, u *staffUser, id, action string, change func(tx *sql.Tx, at time.Time) error) error {
 	err := s.deps.Writer.Do(c.UserContext(), func(tx *sql.Tx) error {
 		at := s.cfg.Now().UTC()
-		if err := db.Void(tx, id, u.actor(), reason, at); err != nil {
+		if err := change(tx, at); err != nil {
 			return err
 		}
-		_, err := db.AppendAudit(tx, db.AuditEntry{At: at, Actor: u.actor(), Action: db.ActionVoid,
+		_, err := db.AppendAudit(tx, db.AuditEntry{At: at, Actor: u.actor(), Action: action,
 			IntakeID: id, Outcome: db.OutcomeOK, ClientIP: c.IP()})
 		return err
 	})
 	if errors.Is(err, db.ErrNotFound) || errors.Is(err, db.ErrInvalid) {
-		return s.staffMessage(c, fiber.StatusNotFound, u, "No such intake", "There is no intake with that id.")
+		return s.noSuchIntake(c, u)
 	}
 	if err != nil {
 		return s.staffUnavailable(c, u, err)
 	}
 	return c.Redirect("/staff/intakes/"+id, fiber.StatusSeeOther)
+}
+
+// intakeNotFound audits a view or pdf (action) of an id that names no intake,
+// keeping the id only when it is id-shaped, and answers 404.
+func (s *Server) intakeNotFound(c *fiber.Ctx, u *staffUser, action, id string) error {
+	if err := s.audit(c, u, db.AuditEntry{Action: action, IntakeID: db.AuditIntakeID(id), Outcome: db.OutcomeNotFound}); err != nil {
+		return s.staffUnavailable(c, u, err)
+	}
+	return s.noSuchIntake(c, u)
+}
+
+func (s *Server) noSuchIntake(c *fiber.Ctx, u *staffUser) error {
+	return s.staffMessage(c, fiber.StatusNotFound, u, "No such intake", "There is no intake with that id.")
 }

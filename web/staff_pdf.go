@@ -19,10 +19,7 @@ func (s *Server) staffPDF(c *fiber.Ctx) error {
 	id := c.Params("id")
 	in, ss, _, err := s.loadIntake(c.UserContext(), id)
 	if errors.Is(err, db.ErrNotFound) {
-		if aerr := s.audit(c, u, db.AuditEntry{Action: db.ActionPDF, IntakeID: safeID(id), Outcome: "not found"}); aerr != nil {
-			return s.staffUnavailable(c, u, aerr)
-		}
-		return s.staffMessage(c, fiber.StatusNotFound, u, "No such intake", "There is no intake with that id.")
+		return s.intakeNotFound(c, u, db.ActionPDF, id)
 	}
 	if err != nil {
 		return s.staffUnavailable(c, u, err)

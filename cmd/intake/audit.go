@@ -24,7 +24,7 @@ const (
 	outcomeOK         = db.OutcomeOK
 	outcomeError      = db.OutcomeError
 	outcomeClientGone = db.OutcomeClientGone // the reader of stdout went away (broken pipe)
-	outcomeNotFound   = "not found"          // no intake with the id given (the web layer's word too)
+	outcomeNotFound   = db.OutcomeNotFound   // no intake with the id given
 )
 
 // cliActor names the person running a CLI command in the audit log:
@@ -57,26 +57,10 @@ func audit(ctx context.Context, env *cliEnv, d *db.DB, e db.AuditEntry) error {
 	})
 }
 
-// auditID is id as the audit log may hold it: ids are letters, digits and
-// "-", at most 64 bytes. Anything else (say, a patient's name typed by
-// mistake) is stored as "", so no name reaches the log. The web layer applies
-// the same rule.
-func auditID(id string) string {
-	if id == "" || len(id) > 64 {
-		return ""
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return ""
-		}
-	}
-	return id
-}
-
 // notFound is the error for an unknown intake id; it repeats the id only when
-// it is id-shaped (see auditID).
+// it is id-shaped (see db.AuditIntakeID).
 func notFound(id string) error {
-	if auditID(id) == "" {
+	if db.AuditIntakeID(id) == "" {
 		return errors.New("no intake with that id (ids are letters, digits and '-')")
 	}
 	return fmt.Errorf("no intake with id %q", id)

@@ -47,11 +47,11 @@ func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 	var buf bytes.Buffer
 	err = renderPDF(ctx, d, id, opt, &buf)
 	if errors.Is(err, db.ErrNotFound) {
-		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: auditID(id), Outcome: outcomeNotFound})
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: db.AuditIntakeID(id), Outcome: outcomeNotFound})
 		return errors.Join(notFound(id), aerr)
 	}
 	if err != nil {
-		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: auditID(id), Outcome: outcomeError})
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: db.AuditIntakeID(id), Outcome: outcomeError})
 		return errors.Join(err, aerr)
 	}
 	// The PDF leaves the process only once its reading is on record.

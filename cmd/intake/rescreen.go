@@ -58,7 +58,7 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 		entry.Range = "all"
 		err = r.all(ctx)
 	} else {
-		entry.IntakeID = auditID(fs.Arg(0))
+		entry.IntakeID = db.AuditIntakeID(fs.Arg(0))
 		err = r.one(ctx, fs.Arg(0))
 	}
 	entry.RowCount, entry.Outcome = int64(r.read), outcomeOK
