@@ -11,22 +11,6 @@ import (
 	"github.com/backintake/backintake/db"
 )
 
-// Audit actions and outcomes of CLI commands: the shared words of package db
-// (the web layer writes the same for the same acts), plus two of our own.
-const (
-	actionPDF            = db.ActionPDF
-	actionExportStarted  = db.ActionExportStarted
-	actionExportFinished = db.ActionExportFinished
-	// actionRescreen: stored answers were read and screened again (one row
-	// per run: the intake id, or range "all", and how many intakes were read).
-	actionRescreen = db.ActionRescreen
-
-	outcomeOK         = db.OutcomeOK
-	outcomeError      = db.OutcomeError
-	outcomeClientGone = db.OutcomeClientGone // the reader of stdout went away (broken pipe)
-	outcomeNotFound   = db.OutcomeNotFound   // no intake with the id given
-)
-
 // cliActor names the person running a CLI command in the audit log:
 // "cli:<os user>", from the operating system's account database, else $USER,
 // else "cli:unknown".

@@ -151,10 +151,10 @@ func TestAuditRowIsWrittenAfterCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	env := &cliEnv{getenv: func(string) string { return "" }}
-	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportFinished, Range: "csv ..", Outcome: outcomeError}); err != nil {
+	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionExportFinished, Range: "csv ..", Outcome: db.OutcomeError}); err != nil {
 		t.Fatal(err)
 	}
-	rows := s.audit(t, actionExportFinished)
+	rows := s.audit(t, db.ActionExportFinished)
 	if len(rows) != 1 || !strings.HasPrefix(rows[0].Actor, "cli:") || rows[0].At.IsZero() {
 		t.Fatalf("audit rows %+v", rows)
 	}

@@ -11,10 +11,6 @@ import (
 	"github.com/backintake/backintake/db"
 )
 
-// actionBackup is the audit action of `intake backup` (no shared word of
-// package db fits: it is neither an export of records nor a view).
-const actionBackup = db.ActionBackup
-
 // runBackup writes a consistent copy of the database to FILE while the server
 // may keep running and writing (db.Backup: VACUUM INTO reads one snapshot).
 // The file is created 0600, never overwrites an existing one and is checked
@@ -55,11 +51,11 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 			err = fmt.Errorf("the copy failed its check and was removed: %w", err)
 		}
 	}
-	outcome := outcomeOK
+	outcome := db.OutcomeOK
 	if err != nil {
-		outcome = outcomeError
+		outcome = db.OutcomeError
 	}
-	aerr := audit(ctx, env, d, db.AuditEntry{Action: actionBackup, RowCount: int64(n), Outcome: outcome})
+	aerr := audit(ctx, env, d, db.AuditEntry{Action: db.ActionBackup, RowCount: int64(n), Outcome: outcome})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func TestBackupDuringLoad(t *testing.T) {
 		}
 	}
 
-	rows, _, err := live.Audit(ctx, db.AuditQuery{Action: actionBackup})
+	rows, _, err := live.Audit(ctx, db.AuditQuery{Action: db.ActionBackup})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,18 +77,18 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	signal.Ignore(syscall.SIGPIPE)
 
 	rng := db.ExportRange(format, filter.From, filter.To)
-	if err := audit(ctx, env, d, db.AuditEntry{Action: actionExportStarted, Range: rng, Outcome: outcomeOK}); err != nil {
+	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionExportStarted, Range: rng, Outcome: db.OutcomeOK}); err != nil {
 		return err
 	}
 	rows, err := streamExport(ctx, d, env.stdout, format, filter, export.CSVOptions{NoBOM: *noBOM}, fhirOpt)
-	outcome := outcomeOK
+	outcome := db.OutcomeOK
 	switch {
 	case errors.Is(err, syscall.EPIPE):
-		outcome = outcomeClientGone
+		outcome = db.OutcomeClientGone
 	case err != nil:
-		outcome = outcomeError
+		outcome = db.OutcomeError
 	}
-	aerr := audit(ctx, env, d, db.AuditEntry{Action: actionExportFinished, Range: rng, RowCount: rows, Outcome: outcome})
+	aerr := audit(ctx, env, d, db.AuditEntry{Action: db.ActionExportFinished, Range: rng, RowCount: rows, Outcome: outcome})
 	return errors.Join(err, aerr)
 }
 

@@ -78,14 +78,14 @@ func TestExportCSVEveryIntakeWithItsNewestResult(t *testing.T) {
 		}
 	}
 
-	started, finished := s.audit(t, actionExportStarted), s.audit(t, actionExportFinished)
+	started, finished := s.audit(t, db.ActionExportStarted), s.audit(t, db.ActionExportFinished)
 	if len(started) != 1 || len(finished) != 1 {
 		t.Fatalf("audit: %d started, %d finished rows, want 1 and 1", len(started), len(finished))
 	}
 	if started[0].Range != "csv .." || !strings.HasPrefix(started[0].Actor, "cli:") || started[0].ID > finished[0].ID {
 		t.Errorf("started row %+v", started[0])
 	}
-	if finished[0].RowCount != int64(len(rows)) || finished[0].Outcome != outcomeOK || finished[0].Range != "csv .." {
+	if finished[0].RowCount != int64(len(rows)) || finished[0].Outcome != db.OutcomeOK || finished[0].Range != "csv .." {
 		t.Errorf("finished row %+v, want %d rows, ok", finished[0], len(rows))
 	}
 }
@@ -123,7 +123,7 @@ func TestExportDateRangeIsInclusive(t *testing.T) {
 	if n := len(readExportCSV(t, r.out, true)); r.code != 0 || n != len(s.intakes)-5 {
 		t.Fatalf("--from only: exit %d, %d rows, want %d", r.code, n, len(s.intakes)-5)
 	}
-	rows := s.audit(t, actionExportStarted)
+	rows := s.audit(t, db.ActionExportStarted)
 	if rows[0].Range != "csv "+from.String()+".."+to.String() || rows[1].Range != "csv "+to.String()+".." {
 		t.Fatalf("audit ranges %q, %q", rows[0].Range, rows[1].Range)
 	}
@@ -151,7 +151,7 @@ func TestExportBadArgumentsExit2WithoutReading(t *testing.T) {
 	if !strings.Contains(r.stderr, `--from: date "2026-02-30" is not a calendar date`) {
 		t.Errorf("message %q does not say what is wrong", r.stderr)
 	}
-	if n := len(s.audit(t, actionExportStarted)); n != 0 {
+	if n := len(s.audit(t, db.ActionExportStarted)); n != 0 {
 		t.Errorf("%d export_started rows after refused commands", n)
 	}
 }
@@ -188,14 +188,14 @@ func TestExportFHIRBundle(t *testing.T) {
 		count["QuestionnaireResponse"] != n || count["RiskAssessment"] != n {
 		t.Fatalf("bundle %s/%s with %v, want %d of each", bundle.ResourceType, bundle.Type, count, n)
 	}
-	fin := s.audit(t, actionExportFinished)
+	fin := s.audit(t, db.ActionExportFinished)
 	if len(fin) != 1 || fin[0].RowCount != int64(n) || fin[0].Range != "fhir .." {
 		t.Fatalf("finished rows %+v", fin)
 	}
 
 	// A bad base is refused before anything is read or audited.
 	r = runInProcess(t, []string{"INTAKE_DB=" + s.path, "INTAKE_FHIR_BASE=ftp://x"}, "export", "fhir")
-	if r.code != 1 || r.stdout != "" || len(s.audit(t, actionExportStarted)) != 1 {
+	if r.code != 1 || r.stdout != "" || len(s.audit(t, db.ActionExportStarted)) != 1 {
 		t.Fatalf("bad base: exit %d, %d bytes out", r.code, len(r.stdout))
 	}
 }
@@ -216,8 +216,8 @@ func TestExportRecordsAGoneReader(t *testing.T) {
 	if code := run(context.Background(), env, []string{"export", "csv"}); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	fin := s.audit(t, actionExportFinished)
-	if w.n == 0 || len(fin) != 1 || fin[0].Outcome != outcomeClientGone {
-		t.Fatalf("writes %d, finished rows %+v; want outcome %s", w.n, fin, outcomeClientGone)
+	fin := s.audit(t, db.ActionExportFinished)
+	if w.n == 0 || len(fin) != 1 || fin[0].Outcome != db.OutcomeClientGone {
+		t.Fatalf("writes %d, finished rows %+v; want outcome %s", w.n, fin, db.OutcomeClientGone)
 	}
 }

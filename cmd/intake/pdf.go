@@ -47,15 +47,15 @@ func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 	var buf bytes.Buffer
 	err = renderPDF(ctx, d, id, opt, &buf)
 	if errors.Is(err, db.ErrNotFound) {
-		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: db.AuditIntakeID(id), Outcome: outcomeNotFound})
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: db.ActionPDF, IntakeID: db.AuditIntakeID(id), Outcome: db.OutcomeNotFound})
 		return errors.Join(notFound(id), aerr)
 	}
 	if err != nil {
-		aerr := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: db.AuditIntakeID(id), Outcome: outcomeError})
+		aerr := audit(ctx, env, d, db.AuditEntry{Action: db.ActionPDF, IntakeID: db.AuditIntakeID(id), Outcome: db.OutcomeError})
 		return errors.Join(err, aerr)
 	}
 	// The PDF leaves the process only once its reading is on record.
-	if err := audit(ctx, env, d, db.AuditEntry{Action: actionPDF, IntakeID: id, RowCount: 1, Outcome: outcomeOK}); err != nil {
+	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionPDF, IntakeID: id, RowCount: 1, Outcome: db.OutcomeOK}); err != nil {
 		return err
 	}
 	signal.Ignore(syscall.SIGPIPE) // a closed stdout is an error message, not a silent death

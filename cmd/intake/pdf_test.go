@@ -57,8 +57,8 @@ func TestPDFIsTheSameBytesEveryTime(t *testing.T) {
 			t.Errorf("PDF text lacks %q", want)
 		}
 	}
-	rows := s.audit(t, actionPDF)
-	if len(rows) != 2 || rows[0].IntakeID != in.ID || rows[0].Outcome != outcomeOK || !strings.HasPrefix(rows[0].Actor, "cli:") {
+	rows := s.audit(t, db.ActionPDF)
+	if len(rows) != 2 || rows[0].IntakeID != in.ID || rows[0].Outcome != db.OutcomeOK || !strings.HasPrefix(rows[0].Actor, "cli:") {
 		t.Fatalf("pdf audit rows %+v", rows)
 	}
 
@@ -98,8 +98,8 @@ func TestPDFUnknownID(t *testing.T) {
 	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, `no intake with id "no-such-intake"`) {
 		t.Fatalf("exit %d, stdout %d bytes, stderr %q", r.code, len(r.stdout), r.stderr)
 	}
-	rows := s.audit(t, actionPDF)
-	if len(rows) != 1 || rows[0].Outcome != outcomeNotFound || rows[0].IntakeID != "no-such-intake" {
+	rows := s.audit(t, db.ActionPDF)
+	if len(rows) != 1 || rows[0].Outcome != db.OutcomeNotFound || rows[0].IntakeID != "no-such-intake" {
 		t.Fatalf("audit rows %+v", rows)
 	}
 	// A name typed instead of an id is neither echoed nor stored in the audit log.
@@ -108,7 +108,7 @@ func TestPDFUnknownID(t *testing.T) {
 	if r.code != 1 || strings.Contains(r.stderr, name) || !strings.Contains(r.stderr, "no intake with that id") {
 		t.Fatalf("name as id: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if rows := s.audit(t, actionPDF); len(rows) != 2 || rows[1].IntakeID != "" || rows[1].Outcome != outcomeNotFound {
+	if rows := s.audit(t, db.ActionPDF); len(rows) != 2 || rows[1].IntakeID != "" || rows[1].Outcome != db.OutcomeNotFound {
 		t.Fatalf("audit rows %+v", rows)
 	}
 	if r := runInProcess(t, []string{"INTAKE_DB=" + s.path}, "pdf"); r.code != 2 {
@@ -175,7 +175,7 @@ func TestPDFMatchesTheStaffRoute(t *testing.T) {
 		t.Fatalf("intake pdf (%d bytes) and the staff route (%d bytes) differ", len(cli.out), len(web))
 	}
 	d := s.open(t)
-	rows, _, err := d.Audit(context.Background(), db.AuditQuery{Action: actionPDF, IntakeID: in.ID})
+	rows, _, err := d.Audit(context.Background(), db.AuditQuery{Action: db.ActionPDF, IntakeID: in.ID})
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("pdf audit rows %d (%v), want one from the web and one from the CLI", len(rows), err)
 	}

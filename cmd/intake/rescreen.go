@@ -53,7 +53,9 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 
 	r := &rescreener{d: d, force: *force, settings: screening.Settings{GuardianAge: cfg.GuardianAge},
 		now: time.Now().UTC()}
-	entry := db.AuditEntry{Action: actionRescreen}
+	// One audit row per run: the intake id, or range "all", and how many
+	// intakes were read.
+	entry := db.AuditEntry{Action: db.ActionRescreen}
 	if *all {
 		entry.Range = "all"
 		err = r.all(ctx)
@@ -61,12 +63,12 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 		entry.IntakeID = db.AuditIntakeID(fs.Arg(0))
 		err = r.one(ctx, fs.Arg(0))
 	}
-	entry.RowCount, entry.Outcome = int64(r.read), outcomeOK
+	entry.RowCount, entry.Outcome = int64(r.read), db.OutcomeOK
 	switch {
 	case !*all && errors.Is(err, db.ErrNotFound):
-		entry.Outcome, err = outcomeNotFound, notFound(fs.Arg(0))
+		entry.Outcome, err = db.OutcomeNotFound, notFound(fs.Arg(0))
 	case err != nil:
-		entry.Outcome = outcomeError
+		entry.Outcome = db.OutcomeError
 	}
 	if aerr := audit(ctx, env, d, entry); aerr != nil || err != nil {
 		return errors.Join(err, aerr)

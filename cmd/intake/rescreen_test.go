@@ -71,8 +71,8 @@ func TestRescreenAddsResultsForNewRules(t *testing.T) {
 		t.Fatalf("--force: %d rows, want %d", len(after), len(before)+1)
 	}
 
-	rows := s.audit(t, actionRescreen)
-	if len(rows) != 3 || rows[0].Range != "all" || rows[0].RowCount != int64(n) || rows[0].Outcome != outcomeOK ||
+	rows := s.audit(t, db.ActionRescreen)
+	if len(rows) != 3 || rows[0].Range != "all" || rows[0].RowCount != int64(n) || rows[0].Outcome != db.OutcomeOK ||
 		rows[2].IntakeID != id || rows[2].RowCount != 1 || !strings.HasPrefix(rows[2].Actor, "cli:") {
 		t.Fatalf("rescreen audit rows %+v", rows)
 	}
@@ -104,8 +104,8 @@ func TestRescreenRefusals(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, `no intake with id "nope"`) {
 		t.Fatalf("unknown id: exit %d, %q", r.code, r.stderr)
 	}
-	rows := s.audit(t, actionRescreen)
-	if len(rows) != 1 || rows[0].Outcome != outcomeNotFound || rows[0].IntakeID != "nope" {
+	rows := s.audit(t, db.ActionRescreen)
+	if len(rows) != 1 || rows[0].Outcome != db.OutcomeNotFound || rows[0].IntakeID != "nope" {
 		t.Fatalf("audit rows %+v", rows)
 	}
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/backintake/backintake/db"
 )
 
-// actionRestore is the audit action of `intake restore`, written into the
-// restored database.
-const actionRestore = db.ActionRestore
-
 // runRestore replaces the database with a backup file, for a stopped server
 // (db.Restore): the backup is copied beside the database, the copy is checked,
 // the database must not be open in any process (SQLite's exclusive lock is
@@ -48,7 +44,7 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 	if err := d.IntegrityCheck(ctx); err != nil {
 		return fmt.Errorf("restored, but the database failed its check: %w", err)
 	}
-	if err := audit(ctx, env, d, db.AuditEntry{Action: actionRestore, RowCount: int64(res.Intakes), Outcome: outcomeOK}); err != nil {
+	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionRestore, RowCount: int64(res.Intakes), Outcome: db.OutcomeOK}); err != nil {
 		return fmt.Errorf("restored, but the audit row could not be written: %w", err)
 	}
 	fmt.Fprintf(env.stdout, "Restored %s into %s: %d intakes.\n", src, *dbPath, res.Intakes)

@@ -88,7 +88,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 			t.Errorf("intake %s stored after the backup: %v, want it gone", id, err)
 		}
 	}
-	rows, _, err := d.Audit(ctx, db.AuditQuery{Action: actionRestore})
+	rows, _, err := d.Audit(ctx, db.AuditQuery{Action: db.ActionRestore})
 	if err != nil || len(rows) != 1 || rows[0].RowCount != int64(len(old)) || !strings.HasPrefix(rows[0].Actor, "cli:") {
 		t.Errorf("restore audit rows: %+v, %v", rows, err)
 	}
