@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -20,9 +19,8 @@ import (
 // live database; if that row cannot be written the copy is removed too, so
 // no unaudited copy of patient data is left.
 func runBackup(ctx context.Context, env *cliEnv, args []string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	var dbPath string
+	fs := dbFlags(env, "backup", &dbPath)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,10 +28,10 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: backup needs one FILE to write", errUsage)
 	}
 	dest := fs.Arg(0)
-	if err := existingDB(*dbPath); err != nil {
+	if err := existingDB(dbPath); err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, *dbPath)
+	d, err := db.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -34,65 +33,51 @@ type config struct {
 // defaultDB is the embedded default: one SQLite file in ./data (git-ignored).
 const defaultDB = "data/intake.db"
 
-// loadConfig reads INTAKE_* variables, then parses flags over them. With
-// serverFlags false only --db is offered (for CLI commands).
-func loadConfig(getenv func(string) string, name string, args []string, stderr io.Writer, serverFlags bool) (*config, *flag.FlagSet, error) {
-	env := func(k, def string) string {
-		if v := getenv(k); v != "" {
-			return v
-		}
-		return def
+// serveConfig reads the settings of `intake serve`: INTAKE_* variables,
+// overridden by flags. Returns errUsage for a bad flag, flag.ErrHelp for -h,
+// or an error naming a variable that does not parse.
+func serveConfig(env *cliEnv, args []string) (*config, error) {
+	cfg, fs, err := cliFlags(env, "serve")
+	if err != nil {
+		return nil, err
 	}
-	cfg := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DB, "db", env("INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
-	if serverFlags {
-		idle, err := time.ParseDuration(env("INTAKE_SESSION_IDLE", "15m"))
-		if err != nil {
-			return nil, nil, fmt.Errorf("INTAKE_SESSION_IDLE: %w", err)
-		}
-		max, err := time.ParseDuration(env("INTAKE_SESSION_MAX", "12h"))
-		if err != nil {
-			return nil, nil, fmt.Errorf("INTAKE_SESSION_MAX: %w", err)
-		}
-		if err := clinicFlags(fs, cfg, env); err != nil {
-			return nil, nil, err
-		}
-		fs.StringVar(&cfg.Addr, "addr", env("INTAKE_ADDR", "127.0.0.1:8080"), "listen address (INTAKE_ADDR)")
-		fs.StringVar(&cfg.TLSCert, "tls-cert", env("INTAKE_TLS_CERT", ""), "TLS certificate file (INTAKE_TLS_CERT)")
-		fs.StringVar(&cfg.TLSKey, "tls-key", env("INTAKE_TLS_KEY", ""), "TLS key file (INTAKE_TLS_KEY)")
-		fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "staff session idle limit (INTAKE_SESSION_IDLE)")
-		fs.DurationVar(&cfg.SessionMax, "session-max", max, "staff session absolute limit (INTAKE_SESSION_MAX)")
-		fs.StringVar(&cfg.PatientRate, "patient-rate", env("INTAKE_PATIENT_RATE", "30/min"), "patient POSTs per IP, N/min (INTAKE_PATIENT_RATE)")
-		fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", env("INTAKE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (INTAKE_TRUSTED_PROXIES)")
-		fs.StringVar(&cfg.Log, "log", env("INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
+	idle, err := time.ParseDuration(envOr(env, "INTAKE_SESSION_IDLE", "15m"))
+	if err != nil {
+		return nil, fmt.Errorf("INTAKE_SESSION_IDLE: %w", err)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, err
-		}
-		return nil, nil, errUsage
+	max, err := time.ParseDuration(envOr(env, "INTAKE_SESSION_MAX", "12h"))
+	if err != nil {
+		return nil, fmt.Errorf("INTAKE_SESSION_MAX: %w", err)
 	}
-	return cfg, fs, nil
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "INTAKE_ADDR", "127.0.0.1:8080"), "listen address (INTAKE_ADDR)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", envOr(env, "INTAKE_TLS_CERT", ""), "TLS certificate file (INTAKE_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", envOr(env, "INTAKE_TLS_KEY", ""), "TLS key file (INTAKE_TLS_KEY)")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "staff session idle limit (INTAKE_SESSION_IDLE)")
+	fs.DurationVar(&cfg.SessionMax, "session-max", max, "staff session absolute limit (INTAKE_SESSION_MAX)")
+	fs.StringVar(&cfg.PatientRate, "patient-rate", envOr(env, "INTAKE_PATIENT_RATE", "30/min"), "patient POSTs per IP, N/min (INTAKE_PATIENT_RATE)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr(env, "INTAKE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (INTAKE_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.Log, "log", envOr(env, "INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // clinicFlags registers the clinic settings that the server and the CLI
 // commands share (--tz, --guardian-age, --clinic-name, --paper, --fhir-base),
-// so that `intake pdf` renders exactly what the server renders. env returns a
-// variable's value or the default.
-func clinicFlags(fs *flag.FlagSet, cfg *config, env func(k, def string) string) error {
-	age, err := strconv.Atoi(env("INTAKE_GUARDIAN_AGE", "18"))
+// so that `intake pdf` renders exactly what the server renders.
+func clinicFlags(fs *flag.FlagSet, cfg *config, env *cliEnv) error {
+	age, err := strconv.Atoi(envOr(env, "INTAKE_GUARDIAN_AGE", "18"))
 	if err != nil {
 		return fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
 	}
-	fs.StringVar(&cfg.TZ, "tz", env("INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
+	fs.StringVar(&cfg.TZ, "tz", envOr(env, "INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
 	fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
-	fs.StringVar(&cfg.ClinicName, "clinic-name", env("INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
-	fs.StringVar(&cfg.Paper, "paper", env("INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
+	fs.StringVar(&cfg.ClinicName, "clinic-name", envOr(env, "INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
+	fs.StringVar(&cfg.Paper, "paper", envOr(env, "INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
 	// The default is export.DefaultBase: a .invalid host, so a receiving
 	// system sees at once that the clinic has not set its own (docs/fhir.md).
-	fs.StringVar(&cfg.FHIRBase, "fhir-base", env("INTAKE_FHIR_BASE", export.DefaultBase), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
+	fs.StringVar(&cfg.FHIRBase, "fhir-base", envOr(env, "INTAKE_FHIR_BASE", export.DefaultBase), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
 	return nil
 }
 
@@ -100,13 +85,29 @@ func clinicFlags(fs *flag.FlagSet, cfg *config, env func(k, def string) string) 
 // read from the environment; the command adds its own flags and calls parseFlags.
 func cliFlags(env *cliEnv, name string) (*config, *flag.FlagSet, error) {
 	cfg := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.StringVar(&cfg.DB, "db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
-	if err := clinicFlags(fs, cfg, func(k, def string) string { return envOr(env, k, def) }); err != nil {
+	fs := dbFlags(env, name, &cfg.DB)
+	if err := clinicFlags(fs, cfg, env); err != nil {
 		return nil, nil, err
 	}
 	return cfg, fs, nil
+}
+
+// dbFlags returns the flag set of command name, printing to env.stderr, with
+// --db (INTAKE_DB, else defaultDB) stored in path: the one flag every command
+// has.
+func dbFlags(env *cliEnv, name string, path *string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.StringVar(path, "db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	return fs
+}
+
+// envOr returns the environment variable k, or def when it is unset or empty.
+func envOr(env *cliEnv, k, def string) string {
+	if v := env.getenv(k); v != "" {
+		return v
+	}
+	return def
 }
 
 // parseFlags parses args into fs; a bad flag is a usage error (exit 2).

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -19,9 +18,8 @@ import (
 // migrations applied) and checked, and one audit row (action "restore") is
 // added to it.
 func runRestore(ctx context.Context, env *cliEnv, args []string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	var dbPath string
+	fs := dbFlags(env, "restore", &dbPath)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -29,14 +27,14 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: restore needs the backup FILE to restore", errUsage)
 	}
 	src := fs.Arg(0)
-	res, err := db.Restore(ctx, src, *dbPath, time.Now())
+	res, err := db.Restore(ctx, src, dbPath, time.Now())
 	if errors.Is(err, db.ErrInUse) {
-		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", *dbPath)
+		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", dbPath)
 	}
 	if err != nil {
 		return fmt.Errorf("nothing was changed: %w", err)
 	}
-	d, err := db.Open(ctx, *dbPath)
+	d, err := db.Open(ctx, dbPath)
 	if err != nil {
 		return fmt.Errorf("restored, but the database cannot be opened: %w", err)
 	}
@@ -47,7 +45,7 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionRestore, RowCount: int64(res.Intakes), Outcome: db.OutcomeOK}); err != nil {
 		return fmt.Errorf("restored, but the audit row could not be written: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "Restored %s into %s: %d intakes.\n", src, *dbPath, res.Intakes)
+	fmt.Fprintf(env.stdout, "Restored %s into %s: %d intakes.\n", src, dbPath, res.Intakes)
 	if res.Aside != "" {
 		fmt.Fprintf(env.stdout, "The replaced database is kept as %s (with its -wal file, if any): it holds intakes stored after the backup and patient data; delete it once nothing more is needed from it.\n", res.Aside)
 	}

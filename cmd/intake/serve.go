@@ -35,7 +35,7 @@ type serveHooks struct {
 
 // serve is runServe with test hooks.
 func serve(ctx context.Context, env *cliEnv, args []string, hooks serveHooks) error {
-	cfg, _, err := loadConfig(env.getenv, "serve", args, env.stderr, true)
+	cfg, err := serveConfig(env, args)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -20,14 +19,13 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: token needs add, list or revoke", errUsage)
 	}
 	verb, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("token "+verb, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	var dbPath string
+	fs := dbFlags(env, "token "+verb, &dbPath)
 	name := fs.String("name", "", "token name (add)")
-	if err := fs.Parse(rest); err != nil {
-		return errUsage
+	if err := parseFlags(fs, rest); err != nil {
+		return err
 	}
-	d, err := db.Open(ctx, *dbPath)
+	d, err := db.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}
@@ -85,13 +83,6 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: unknown token command %q", errUsage, verb)
 	}
 	return nil
-}
-
-func envOr(env *cliEnv, k, def string) string {
-	if v := env.getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 // auditTokenChange appends a "token_change" row (actor cli:<os user>) in the

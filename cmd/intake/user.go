@@ -31,9 +31,8 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: user needs add, list, disable or passwd", errUsage)
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("user "+verb, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
+	var dbPath string
+	fs := dbFlags(env, "user "+verb, &dbPath)
 	email := fs.String("email", "", "the user's email (add)")
 	role := fs.String("role", "", "admin, therapist or frontdesk (add)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (add, passwd)")
@@ -71,7 +70,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		return withDB(ctx, *dbPath, func(d *db.DB) error {
+		return withDB(ctx, dbPath, func(d *db.DB) error {
 			var id int64
 			err := d.Update(ctx, func(tx *sql.Tx) error {
 				var err error
@@ -90,7 +89,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 			return nil
 		})
 	case "list":
-		return withDB(ctx, *dbPath, func(d *db.DB) error {
+		return withDB(ctx, dbPath, func(d *db.DB) error {
 			users, err := d.Users(ctx)
 			if err != nil {
 				return err
@@ -110,7 +109,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		if len(pos) != 1 {
 			return fmt.Errorf("%w: user disable needs the user's email", errUsage)
 		}
-		return changeUser(ctx, env, *dbPath, pos[0], "disabled", func(tx *sql.Tx, u db.User) error {
+		return changeUser(ctx, env, dbPath, pos[0], "disabled", func(tx *sql.Tx, u db.User) error {
 			return db.DisableUser(tx, u.Email, time.Now())
 		})
 	case "passwd":
@@ -121,7 +120,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		return changeUser(ctx, env, *dbPath, pos[0], "password changed", func(tx *sql.Tx, u db.User) error {
+		return changeUser(ctx, env, dbPath, pos[0], "password changed", func(tx *sql.Tx, u db.User) error {
 			return db.SetPassword(tx, u.Email, hash)
 		})
 	default:
