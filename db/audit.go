@@ -83,11 +83,7 @@ func (d *DB) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, int, error)
 	if q.IntakeID != "" {
 		add("intake_id = ?", q.IntakeID)
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultListLimit
-	}
-	limit = min(limit, MaxListLimit)
+	limit := pageLimit(q.Limit)
 	where := whereSQL(conds)
 
 	tx, err := d.read.BeginTx(ctx, nil)

@@ -20,11 +20,20 @@ const (
 	ReviewUnreviewed ReviewState = "unreviewed"
 )
 
-// Page size limits of List.
+// Page size limits of List and Audit.
 const (
 	DefaultListLimit = 50
 	MaxListLimit     = 500
 )
+
+// pageLimit is a query's page size: DefaultListLimit when n ≤ 0, at most
+// MaxListLimit.
+func pageLimit(n int) int {
+	if n <= 0 {
+		return DefaultListLimit
+	}
+	return min(n, MaxListLimit)
+}
 
 // ListQuery selects and pages the staff intake list. Zero values mean "any".
 type ListQuery struct {
@@ -90,11 +99,7 @@ func (d *DB) List(ctx context.Context, q ListQuery) (ListPage, error) {
 		conds = append(conds, "instr(i.name_key, ?) > 0")
 		args = append(args, w)
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultListLimit
-	}
-	limit = min(limit, MaxListLimit)
+	limit := pageLimit(q.Limit)
 	where := whereSQL(conds)
 
 	// One read transaction: the page, its total and the badge see one snapshot.
