@@ -44,6 +44,8 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	case status == fiber.StatusRequestEntityTooLarge && c.Path() == "/intake":
 		// The transport refused the body unread: the answers cannot be echoed.
 		return s.showForm(c, status, formState{lang: p.Lang()}, "page.problem.too_large_lost", nil)
+	case status == fiber.StatusMethodNotAllowed && api:
+		return apiFail(c, status, "method_not_allowed", "Use POST for this endpoint.")
 	case status == fiber.StatusNotFound || status == fiber.StatusMethodNotAllowed:
 		if api {
 			return apiFail(c, status, "not_found", "No such endpoint.")
@@ -57,7 +59,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		}
 		return s.render(c, status, "message", messagePage{
 			page:       page{Lang: p.Lang(), Title: p.T("page.error.title"), ClinicName: s.cfg.ClinicName},
-			Paragraphs: []string{p.T("page.error.body")}})
+			Paragraphs: []string{p.T("page.error.request")}})
 	}
 
 	ref := randomID()[:10]

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/backintake/backintake/intake"
 	"github.com/backintake/backintake/internal/cases"
@@ -212,4 +213,26 @@ func TestFormTooLargeAndRateLimit(t *testing.T) {
 		t.Fatalf("4th POST in a minute: %d (Retry-After %q), want 429", last, resp.Header.Get("Retry-After"))
 	}
 	assertEchoed(t, lastBody, values)
+}
+
+func TestFormWithoutCookieSaysAllowCookies(t *testing.T) {
+	c := mustCases(t, cases.Screening)[0]
+	ts := newTestServer(t, at(c.SubmittedOn))
+	s := ts.openForm(t)
+	_, body := ts.postForm(t, formSession{csrf: s.csrf, submission: s.submission}, formValues(c.Answers))
+	if !strings.Contains(body, "allow cookies") {
+		t.Fatal("a browser without cookies must be told to allow them, not to send again")
+	}
+}
+
+func TestFormEchoesOnlyValidUTF8(t *testing.T) {
+	c := mustCases(t, cases.Screening)[0]
+	ts := newTestServer(t, at(c.SubmittedOn))
+	s := ts.openForm(t)
+	values := formValues(c.Answers)
+	values.Set("patient.family_name", "Ru\xff\xfeiz")
+	resp, body := ts.postForm(t, s, values)
+	if resp.StatusCode != 422 || !utf8.ValidString(body) || !strings.Contains(body, "Ru\uFFFDiz") {
+		t.Fatalf("status %d; the echoed value must be valid UTF-8, the bad bytes replaced", resp.StatusCode)
+	}
 }

@@ -23,6 +23,15 @@ import (
 	"github.com/backintake/backintake/internal/cases"
 )
 
+// la is the test clinic's time zone.
+var la = func() *time.Location {
+	loc, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
 // testServer is the real app over a real SQLite file in a temp dir.
 type testServer struct {
 	app    *fiber.App
@@ -57,7 +66,6 @@ func newTestServer(t testing.TB, opts ...serverOption) *testServer {
 		w.Close()
 		d.Close()
 	})
-	la, _ := time.LoadLocation("America/Los_Angeles")
 	cfg := Config{Location: la, GuardianAge: 18, ClinicName: "Test Clinic", PatientRate: 1000,
 		Secret: []byte(strings.Repeat("k", 32)), FHIRBase: "https://clinic.test/fhir"}
 	for _, o := range opts {

@@ -39,8 +39,12 @@ func (s *Server) intakeSubmit(c *fiber.Ctx) error {
 		return s.showForm(c, fiber.StatusRequestEntityTooLarge, st, "page.problem.too_large", nil)
 	}
 	now := s.cfg.Now().UTC()
-	if !checkFormToken(s.cfg.Secret, c.Cookies(csrfCookie), get1(st.values, "_csrf"), now) {
-		return s.showForm(c, fiber.StatusForbidden, st, "page.problem.csrf", nil)
+	if cookie := c.Cookies(csrfCookie); !checkFormToken(s.cfg.Secret, cookie, get1(st.values, "_csrf"), now) {
+		problem := "page.problem.csrf"
+		if cookie == "" {
+			problem = "page.problem.cookies" // the browser keeps no cookies: a stale-page message would loop
+		}
+		return s.showForm(c, fiber.StatusForbidden, st, problem, nil)
 	}
 
 	in := intake.Intake{CreatedAt: now, SubmissionDate: intake.DateIn(now, s.cfg.Location),

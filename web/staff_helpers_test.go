@@ -85,7 +85,6 @@ func (ts *testServer) seedIntake(t testing.TB, caseID, given, family string, cre
 	}
 	a := c.Valid()
 	a["patient.given_name"], a["patient.family_name"] = given, family
-	la, _ := time.LoadLocation("America/Los_Angeles")
 	in := intake.Intake{ID: randomID(), CreatedAt: created.UTC(), SubmissionDate: intake.DateIn(created, la),
 		QuestionnaireVersion: intake.Canonical, Lang: "en", Answers: a}
 	res := screening.Run(a, c.Date(), screening.Settings{GuardianAge: 18})

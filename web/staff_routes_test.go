@@ -399,7 +399,6 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 func TestStaffExports(t *testing.T) {
 	ts, clk := newStaffServer(t)
-	la, _ := time.LoadLocation("America/Los_Angeles")
 	// Submission dates in the clinic's time zone: 23:30 on Nov 1 there is Nov 2 in UTC.
 	in1 := ts.seedIntake(t, "C10-benign", "Early", "Export", time.Date(2026, 11, 1, 23, 30, 0, 0, la))
 	in2 := ts.seedIntake(t, "C01-cauda-equina", "Late", "Export", time.Date(2026, 11, 2, 9, 0, 0, 0, la))

@@ -75,6 +75,7 @@ type datePart struct {
 
 // buildForm makes the questionnaire view from posted values (nil for a fresh form).
 func buildForm(p *messages.Printer, values map[string][]string, errs intake.Errors, guardianAge int) []sectionView {
+	values = printable(values)
 	errFor := map[string]intake.Code{}
 	for _, e := range errs {
 		errFor[e.LinkID] = e.Code
@@ -216,6 +217,20 @@ func dateParts(p *messages.Printer, linkID, id string, values map[string][]strin
 	out := make([]datePart, 0, 3)
 	for _, k := range order {
 		out = append(out, parts[k])
+	}
+	return out
+}
+
+// printable replaces invalid UTF-8 in echoed values: the page shows what the
+// patient typed, never raw bytes a hostile client sent.
+func printable(values map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(values))
+	for k, vs := range values {
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = strings.ToValidUTF8(v, "\uFFFD")
+		}
+		out[k] = clean
 	}
 	return out
 }
