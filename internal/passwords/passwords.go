@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -40,6 +41,10 @@ var (
 	ErrTooShort = fmt.Errorf("passwords: a password needs at least %d characters", MinLength)
 	ErrTooLong  = fmt.Errorf("passwords: a password may have at most %d bytes", MaxLength)
 	ErrCommon   = errors.New("passwords: this password is one of the 10,000 most common; choose another")
+	// ErrGuessable: repeated or sequential characters, very few distinct
+	// ones, or a common password with digits or symbols added (NIST SP
+	// 800-63B 3.1.1.2 asks verifiers to refuse these too).
+	ErrGuessable = errors.New("passwords: this password is easy to guess (repeated or sequential characters, or a common password with digits added); choose another")
 	// ErrFormat is returned by Verify for a stored hash that is not an argon2id PHC string.
 	ErrFormat = errors.New("passwords: stored hash is not an argon2id PHC string")
 )
@@ -78,8 +83,56 @@ func Check(pw string) error {
 		return ErrTooLong
 	case IsCommon(pw):
 		return ErrCommon
+	case guessable(pw):
+		return ErrGuessable
 	}
 	return nil
+}
+
+// minDistinct is the fewest different characters a password may have.
+const minDistinct = 5
+
+func guessable(pw string) bool {
+	r := []rune(pw)
+	distinct := map[rune]bool{}
+	for _, c := range r {
+		distinct[c] = true
+	}
+	if len(distinct) < minDistinct || repeated(r) || sequential(r) {
+		return true
+	}
+	base := strings.TrimRightFunc(strings.ToLower(pw), func(c rune) bool { return !unicode.IsLetter(c) })
+	return len(base) >= 4 && base != strings.ToLower(pw) && IsCommon(base)
+}
+
+// repeated reports a password that is one shorter unit several times ("abcabcabcabc").
+func repeated(r []rune) bool {
+	for k := 1; k <= len(r)/2; k++ {
+		if len(r)%k == 0 && string(r) == strings.Repeat(string(r[:k]), len(r)/k) {
+			return true
+		}
+	}
+	return false
+}
+
+// sequential reports a run like "123456789012" or "abcdefghijkl" (up or down, digits wrapping).
+func sequential(r []rune) bool {
+	step := func(a, b rune) rune {
+		if d := b - a; unicode.IsDigit(a) && unicode.IsDigit(b) && (d == -9 || d == 9) {
+			return -d / 9 // 9→0 continues upwards, 0→9 downwards
+		}
+		return b - a
+	}
+	d := step(r[0], r[1])
+	if d != 1 && d != -1 {
+		return false
+	}
+	for i := 2; i < len(r); i++ {
+		if step(r[i-1], r[i]) != d {
+			return false
+		}
+	}
+	return true
 }
 
 var b64 = base64.RawStdEncoding // PHC strings use unpadded standard base64

@@ -93,7 +93,7 @@ func TestCheck(t *testing.T) {
 		want     error
 	}{
 		{"11 characters", "abcdefghijk", ErrTooShort},
-		{"12 characters", "abcdefghijkl", nil},
+		{"12 characters", "qwzrtkmvbsdj", nil},
 		{"11 runes in more bytes", "ñññññññññññ", ErrTooShort},
 		{"common, at least 12", longCommon, ErrCommon},
 		{"common in upper case", strings.ToUpper(longCommon), ErrCommon},
@@ -115,6 +115,20 @@ func BenchmarkHash(b *testing.B) {
 	for b.Loop() {
 		if _, err := Hash("benchmark password 123"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestGuessablePasswordsRefused(t *testing.T) {
+	for _, pw := range []string{"aaaaaaaaaaaa", "123456789012", "987654321098", "abcdefghijklm", "abcabcabcabc",
+		"passwordpassword", "password1234", "Dragon!!2024#", "ababababababab", "1212121212121"} {
+		if err := Check(pw); err == nil {
+			t.Errorf("%q accepted", pw)
+		}
+	}
+	for _, pw := range []string{"correct horse battery", "Tuesday-blue-7-kettle", "mi contraseña larga 2026"} {
+		if err := Check(pw); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
 		}
 	}
 }
