@@ -236,3 +236,18 @@ func TestFormEchoesOnlyValidUTF8(t *testing.T) {
 		t.Fatalf("status %d; the echoed value must be valid UTF-8, the bad bytes replaced", resp.StatusCode)
 	}
 }
+
+func TestEmergencyPageOffersTapToCall(t *testing.T) {
+	c := mustCases(t, cases.Screening)[0] // C01, an emergency
+	ts := newTestServer(t, at(c.SubmittedOn), func(cfg *Config) {
+		cfg.ClinicPhone, cfg.EmergencyPhone = "+1 (555) 010-0100", "911"
+	})
+	s := ts.openForm(t)
+	resp, _ := ts.postForm(t, s, formValues(c.Answers))
+	_, page := ts.do(t, httptest.NewRequest("GET", resp.Header.Get("Location"), nil))
+	for _, want := range []string{`href="tel:911"`, `href="tel:&#43;15550100100"`, "Call 911 now", "Call the clinic: &#43;1 (555) 010-0100"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("emergency page lacks %s", want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -169,8 +171,25 @@ func (s *Server) intakeDone(c *fiber.Ctx) error {
 		Paragraphs: []string{p.T("page.done.received"), p.T("page.done.next")}}}
 	if advice := patientAdvice(in.Lang, res); advice != "" {
 		data.Emergency, data.EmergencyTitle, data.EmergencyText = true, p.T("advice.emergency.title"), advice
+		if n := s.cfg.EmergencyPhone; n != "" {
+			data.CallEmergency, data.EmergencyTel = p.T("page.done.call_emergency", map[string]any{"Number": n}), telURI(n)
+		}
+		if n := s.cfg.ClinicPhone; n != "" {
+			data.CallClinic, data.ClinicTel = p.T("page.done.call_clinic", map[string]any{"Phone": n}), telURI(n)
+		}
 	}
 	return s.render(c, fiber.StatusOK, "done", data)
+}
+
+// telURI makes a tel: link from a phone number as configured ("+1 (555) 010-0100").
+func telURI(number string) template.URL {
+	var b strings.Builder
+	for _, r := range number {
+		if r == '+' && b.Len() == 0 || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
 }
 
 // saveTimeout bounds how long a request waits for its batch to commit.

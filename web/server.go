@@ -20,6 +20,8 @@ type Config struct {
 	Location       *time.Location // clinic time zone (INTAKE_TZ)
 	GuardianAge    int            // years (INTAKE_GUARDIAN_AGE, default 18)
 	ClinicName     string         // INTAKE_CLINIC_NAME
+	ClinicPhone    string         // INTAKE_CLINIC_PHONE: shown with the emergency advice; "" for none
+	EmergencyPhone string         // INTAKE_EMERGENCY_NUMBER: the number the advice tells patients to call (911)
 	Paper          string         // letter or a4 (INTAKE_PAPER)
 	PatientRate    int            // patient POSTs per minute per IP (INTAKE_PATIENT_RATE, default 30)
 	TrustedProxies []string       // IPs or CIDRs whose X-Forwarded-For is believed (INTAKE_TRUSTED_PROXIES)

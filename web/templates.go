@@ -32,6 +32,9 @@ type donePage struct {
 	messagePage
 	Emergency                     bool
 	EmergencyTitle, EmergencyText string
+	// Tap-to-call links under the emergency advice; empty when not configured.
+	CallEmergency, CallClinic string
+	EmergencyTel, ClinicTel   template.URL // tel: links, built from digits only
 }
 
 // parseTemplates parses each page with the layout into its own set, so that
