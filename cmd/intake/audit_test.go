@@ -105,8 +105,14 @@ type inProcessResult struct {
 }
 
 // runInProcess runs the CLI in-process with only the given environment variables
-// (KEY=VALUE) and returns the exit status and both streams.
+// (KEY=VALUE) and empty stdin, and returns the exit status and both streams.
 func runInProcess(t testing.TB, env []string, args ...string) inProcessResult {
+	t.Helper()
+	return runInProcessStdin(t, env, "", args...)
+}
+
+// runInProcessStdin is runInProcess with stdin.
+func runInProcessStdin(t testing.TB, env []string, stdin string, args ...string) inProcessResult {
 	t.Helper()
 	vars := map[string]string{}
 	for _, kv := range env {
@@ -114,7 +120,7 @@ func runInProcess(t testing.TB, env []string, args ...string) inProcessResult {
 		vars[k] = v
 	}
 	var out, errb bytes.Buffer
-	e := &cliEnv{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	e := &cliEnv{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
 	code := run(context.Background(), e, args)
 	return inProcessResult{code: code, stdout: out.String(), stderr: errb.String(), out: out.Bytes()}
 }

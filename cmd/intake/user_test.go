@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -14,11 +13,7 @@ import (
 // runWithStdin runs the CLI in-process with INTAKE_DB set and stdin given.
 func runWithStdin(t testing.TB, dbPath, stdin string, args ...string) inProcessResult {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := &cliEnv{getenv: func(k string) string { return map[string]string{"INTAKE_DB": dbPath, "USER": "tester"}[k] },
-		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
-	code := run(context.Background(), e, args)
-	return inProcessResult{code: code, stdout: out.String(), stderr: errb.String()}
+	return runInProcessStdin(t, []string{"INTAKE_DB=" + dbPath, "USER=tester"}, stdin, args...)
 }
 
 func TestUserCommands(t *testing.T) {
