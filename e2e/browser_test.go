@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/backintake/backintake/internal/testtool"
 )
 
 // Viewports: a phone (390×844, mobile emulation) and a desktop (1280 wide).
@@ -60,17 +62,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// missing skips the test for a missing tool, or fails it when CI=true: in CI
-// a skipped browser test would hide a broken pipeline.
-func missing(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: failing instead of skipping)")
-	}
-	t.Skip(msg)
-}
-
 // chromiumPath finds Debian's chromium (or another Chrome on PATH).
 func chromiumPath() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -87,7 +78,7 @@ func browser(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
-		missing(t, "chromium not found: install the Debian package chromium (scripts/test does)")
+		testtool.Missing(t, "chromium not found: install the Debian package chromium (scripts/test does)")
 	}
 	browserOnce.Do(func() {
 		opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/backintake/backintake/internal/testtool"
 )
 
 // axe-core is installed by scripts/test into the git-ignored .cache/npm
@@ -29,7 +31,7 @@ func axeScript(t testing.TB) string {
 		axeSource = string(b)
 	})
 	if axeErr != nil {
-		missing(t, "axe-core not found (%v): run scripts/test, or npm install --prefix .cache/npm axe-core@4.14.1", axeErr)
+		testtool.Missing(t, "axe-core not found (%v): run scripts/test, or npm install --prefix .cache/npm axe-core@4.14.1", axeErr)
 	}
 	return axeSource
 }

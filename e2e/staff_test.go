@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/backintake/backintake/internal/cases"
+	"github.com/backintake/backintake/internal/testtool"
 )
 
 // TestStaffFlow is flow 3: an emergency intake arrives through the API, then
@@ -171,9 +172,7 @@ func download(t testing.TB, ctx context.Context, linkSel, wantType string) []byt
 // pdfText extracts a PDF's text with pdftotext (Debian package poppler-utils).
 func pdfText(t testing.TB, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		missing(t, "pdftotext not found: install the Debian package poppler-utils (scripts/test does)")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	path := filepath.Join(t.TempDir(), "summary.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/backintake/backintake/intake"
 	"github.com/backintake/backintake/internal/cases"
+	"github.com/backintake/backintake/internal/testtool"
 	"github.com/backintake/backintake/screening"
 	"golang.org/x/text/unicode/norm"
 )
@@ -92,8 +93,8 @@ func scoreText(v any) string {
 }
 
 func TestRenderSharedCases(t *testing.T) {
-	needTool(t, "pdftotext", "poppler-utils")
-	needTool(t, "qpdf", "qpdf")
+	testtool.Need(t, "pdftotext", "poppler-utils")
+	testtool.Need(t, "qpdf", "qpdf")
 	for _, c := range loadCases(t) {
 		t.Run(c.ID, func(t *testing.T) {
 			in, res := caseIntake(t, c)
@@ -213,7 +214,7 @@ func namedIntake(t testing.TB, given, family string) (intake.Intake, screening.R
 }
 
 func TestRenderScriptsComeBackExactly(t *testing.T) {
-	needTool(t, "pdffonts", "poppler-utils")
+	testtool.Need(t, "pdffonts", "poppler-utils")
 	for _, n := range [][2]string{
 		{"Nguyễn", "Thị Ánh"},
 		{"Żaneta", "Łukasiewicz-Øster"},
@@ -431,7 +432,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 }
 
 func TestRenderPaperSizes(t *testing.T) {
-	needTool(t, "pdfinfo", "poppler-utils")
+	testtool.Need(t, "pdfinfo", "poppler-utils")
 	in, res := caseIntake(t, caseByID(t, "C02"))
 	for paper, want := range map[string]string{"": "612 x 792 pts (letter)", "letter": "612 x 792 pts (letter)", "a4": "595.28 x 841.89 pts (A4)", "A4": "595.28 x 841.89 pts (A4)"} {
 		opt := testOptions
@@ -505,7 +506,7 @@ func TestRenderFullestPage1StaysOnPage1(t *testing.T) {
 }
 
 func TestRenderEmptyIntake(t *testing.T) {
-	needTool(t, "qpdf", "qpdf")
+	testtool.Need(t, "qpdf", "qpdf")
 	path := writePDF(t, "empty.pdf", render(t, intake.Intake{}, screening.Result{}, Options{}))
 	run(t, "qpdf", "--check", path)
 	if text := pdfText(t, path, 1, 1, false); !strings.Contains(text, "No red flags reported") || !strings.Contains(text, "not answered") {

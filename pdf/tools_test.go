@@ -10,19 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// needTool skips the test when an external tool is missing, naming the Debian
-// package that provides it, and fails instead when CI=true.
-func needTool(t testing.TB, tool, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found: install the Debian package %s", tool, pkg)
-		}
-		t.Skipf("%s not found: install the Debian package %s (apt-get install -y %s)", tool, pkg, pkg)
-	}
-}
+	"github.com/backintake/backintake/internal/testtool"
+)
 
 // writePDF stores a PDF in the test's temporary folder and returns its path.
 func writePDF(t testing.TB, name string, data []byte) string {
@@ -49,7 +39,7 @@ func run(t testing.TB, name string, args ...string) string {
 // pdfText is pdftotext's text of pages first..last (0: from the first, to the last page).
 func pdfText(t testing.TB, path string, first, last int, layout bool) string {
 	t.Helper()
-	needTool(t, "pdftotext", "poppler-utils")
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	args := []string{"-enc", "UTF-8"}
 	if first > 0 {
 		args = append(args, "-f", strconv.Itoa(first))
@@ -83,7 +73,7 @@ var (
 // pdfWords returns every word of every page with its box.
 func pdfWords(t testing.TB, path string) []bboxPage {
 	t.Helper()
-	needTool(t, "pdftotext", "poppler-utils")
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	out := run(t, "pdftotext", "-enc", "UTF-8", "-bbox", path, "-")
 	var pages []bboxPage
 	for _, ln := range strings.Split(out, "\n") {

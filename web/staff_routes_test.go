@@ -18,6 +18,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/backintake/backintake/db"
+	"github.com/backintake/backintake/internal/testtool"
 )
 
 // staffRoute is one staff route with a request that its allowed roles may make.
@@ -380,12 +381,7 @@ func TestStaffPDF(t *testing.T) {
 // pdfText runs pdftotext; it skips without poppler-utils unless CI=true.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext missing: install the Debian package poppler-utils")
-		}
-		t.Skip("pdftotext missing: install the Debian package poppler-utils")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	f := filepath.Join(t.TempDir(), "x.pdf")
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)

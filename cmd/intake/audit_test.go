@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strings"
@@ -123,18 +121,6 @@ func runInProcessStdin(t testing.TB, env []string, stdin string, args ...string)
 	e := &cliEnv{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
 	code := run(context.Background(), e, args)
 	return inProcessResult{code: code, stdout: out.String(), stderr: errb.String(), out: out.Bytes()}
-}
-
-// needPDFTool skips the test when an external tool is missing, naming the Debian
-// package, and fails instead when CI=true.
-func needPDFTool(t testing.TB, tool, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found: install the Debian package %s", tool, pkg)
-		}
-		t.Skipf("%s not found: install the Debian package %s (apt-get install -y %s)", tool, pkg, pkg)
-	}
 }
 
 func TestCLIActorIsTheOSUser(t *testing.T) {

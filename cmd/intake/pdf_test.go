@@ -18,13 +18,14 @@ import (
 
 	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/internal/passwords"
+	"github.com/backintake/backintake/internal/testtool"
 	"github.com/backintake/backintake/screening"
 )
 
 // pdfToText returns pdftotext's text of a PDF.
 func pdfToText(t *testing.T, data []byte) string {
 	t.Helper()
-	needPDFTool(t, "pdftotext", "poppler-utils")
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	p := filepath.Join(t.TempDir(), "out.pdf")
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
