@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,7 +98,7 @@ func TestStaffFlow(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("PDF download starts with %q", pdf[:min(len(pdf), 16)])
 	}
-	text := pdfText(t, pdf)
+	text := testtool.PDFText(t, pdf)
 	for _, want := range []string{"Lan", "Nguyễn"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks the patient's name part %q", want)
@@ -167,19 +164,4 @@ func download(t testing.TB, ctx context.Context, linkSel, wantType string) []byt
 		t.Fatal(err)
 	}
 	return b
-}
-
-// pdfText extracts a PDF's text with pdftotext (Debian package poppler-utils).
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	testtool.Need(t, "pdftotext", "poppler-utils")
-	path := filepath.Join(t.TempDir(), "summary.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
 }

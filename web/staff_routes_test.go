@@ -7,9 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -372,25 +369,10 @@ func TestStaffPDF(t *testing.T) {
 	if !strings.HasPrefix(body, "%PDF-") {
 		t.Fatal("not a PDF")
 	}
-	text := pdfText(t, []byte(body))
+	text := testtool.PDFText(t, []byte(body), "-layout")
 	if !strings.Contains(text, "Wilhelmina") || !strings.Contains(text, "Quackenbush") {
 		t.Errorf("pdftotext output lacks the patient's name:\n%.400s", text)
 	}
-}
-
-// pdfText runs pdftotext; it skips without poppler-utils unless CI=true.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	testtool.Need(t, "pdftotext", "poppler-utils")
-	f := filepath.Join(t.TempDir(), "x.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", f, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
 }
 
 func TestStaffExports(t *testing.T) {

@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,21 +18,6 @@ import (
 	"github.com/backintake/backintake/internal/testtool"
 	"github.com/backintake/backintake/screening"
 )
-
-// pdfToText returns pdftotext's text of a PDF.
-func pdfToText(t *testing.T, data []byte) string {
-	t.Helper()
-	testtool.Need(t, "pdftotext", "poppler-utils")
-	p := filepath.Join(t.TempDir(), "out.pdf")
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
 
 func TestPDFIsTheSameBytesEveryTime(t *testing.T) {
 	s := seedCaseDB(t, "")
@@ -52,7 +34,7 @@ func TestPDFIsTheSameBytesEveryTime(t *testing.T) {
 	if !bytes.Equal(a.out, b.out) {
 		t.Fatal("two renders of the same intake differ")
 	}
-	text := pdfToText(t, a.out)
+	text := testtool.PDFText(t, a.out)
 	for _, want := range []string{in.PatientName(), "Harbor Spine PT"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
@@ -82,7 +64,7 @@ func TestPDFShowsTheNewestResult(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	text := pdfToText(t, r.out)
+	text := testtool.PDFText(t, r.out)
 	if !strings.Contains(text, "TEST-NEWEST") {
 		t.Fatal("PDF does not show the newest screening result")
 	}
