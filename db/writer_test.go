@@ -63,20 +63,21 @@ func TestWriterConcurrentSubmitters(t *testing.T) {
 	}
 }
 
-// holdWriter returns a Writer whose first batch waits in BeforeCommit until
-// release is called, so that later jobs queue into one batch.
-func holdWriter(t *testing.T, d *DB) (w *Writer, release func()) {
+// holdWriter returns a Writer with cfg whose first batch waits in
+// BeforeCommit until release is called, so that later jobs queue up.
+func holdWriter(t *testing.T, d *DB, cfg WriterConfig) (w *Writer, release func()) {
 	t.Helper()
 	hold := make(chan struct{})
 	held := make(chan struct{}, 1)
 	var once sync.Once
-	w = newWriter(t, d, WriterConfig{BeforeCommit: func() {
+	cfg.BeforeCommit = func() {
 		select {
 		case held <- struct{}{}:
 			<-hold
 		default:
 		}
-	}})
+	}
+	w = newWriter(t, d, cfg)
 	go w.Do(context.Background(), func(*sql.Tx) error { return nil })
 	<-held
 	return w, func() { once.Do(func() { close(hold) }) }
@@ -85,7 +86,7 @@ func holdWriter(t *testing.T, d *DB) (w *Writer, release func()) {
 func TestWriterFailingJobIsolated(t *testing.T) {
 	ctx := context.Background()
 	d := openTest(t)
-	w, release := holdWriter(t, d)
+	w, release := holdWriter(t, d, WriterConfig{})
 	errBoom := errors.New("boom")
 	dup := newIntake(t, "Ana", "Dup", t0)
 	jobs := []func(*sql.Tx) error{
@@ -231,7 +232,7 @@ func TestWriterCommitFailureFailsWholeBatch(t *testing.T) {
 	// the batch gets ErrUnavailable, none is stored, and the next batch works.
 	ctx := context.Background()
 	d := openTest(t)
-	w, release := holdWriter(t, d)
+	w, release := holdWriter(t, d, WriterConfig{})
 	var results []chan error
 	add := func(fn func(*sql.Tx) error) {
 		c := make(chan error, 1)
@@ -267,7 +268,7 @@ func TestWriterCommitFailureFailsWholeBatch(t *testing.T) {
 
 func TestWriterCancelledWhileQueued(t *testing.T) {
 	d := openTest(t)
-	w, release := holdWriter(t, d)
+	w, release := holdWriter(t, d, WriterConfig{})
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := false
 	done := make(chan error, 1)
@@ -314,7 +315,7 @@ func TestWriterStartedJobCompletes(t *testing.T) {
 func TestWriterCloseDrains(t *testing.T) {
 	ctx := context.Background()
 	d := openTest(t)
-	w, release := holdWriter(t, d)
+	w, release := holdWriter(t, d, WriterConfig{})
 	const n = 20
 	errs := make(chan error, n)
 	for i := range n {
@@ -348,24 +349,14 @@ func TestWriterCloseDrains(t *testing.T) {
 
 func TestWriterMaxBatch(t *testing.T) {
 	d := openTest(t)
-	hold := make(chan struct{})
-	held := make(chan struct{}, 1)
-	w := newWriter(t, d, WriterConfig{MaxBatch: 4, BeforeCommit: func() {
-		select {
-		case held <- struct{}{}:
-			<-hold
-		default:
-		}
-	}})
-	go w.Do(context.Background(), func(*sql.Tx) error { return nil })
-	<-held
+	w, release := holdWriter(t, d, WriterConfig{MaxBatch: 4})
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Do(context.Background(), func(*sql.Tx) error { return nil }) }()
 	}
 	waitQueued(t, w, 10)
-	close(hold)
+	release()
 	wg.Wait()
 	if st := w.Stats(); st.MaxBatchSize != 4 || st.Jobs != 11 {
 		t.Errorf("stats %+v, want batches of at most 4 and 11 jobs", st)
@@ -378,7 +369,7 @@ func TestWriterBatchRolledBackUnderIt(t *testing.T) {
 	// every job of the batch fails with ErrUnavailable, and the writer goes on.
 	ctx := context.Background()
 	d := openTest(t)
-	w, release := holdWriter(t, d)
+	w, release := holdWriter(t, d, WriterConfig{})
 	jobs := []func(*sql.Tx) error{
 		func(tx *sql.Tx) error {
 			_, err := InsertIntake(tx, Submission{Intake: newIntake(t, "A", "Before", t0), Screening: result()})
