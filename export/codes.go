@@ -90,3 +90,11 @@ func isFHIRIDChars(s string) bool {
 	}
 	return true
 }
+
+// CheckBase reports whether base is usable as the canonical base URL (an
+// absolute http(s) URL without query or fragment; "" means DefaultBase), so
+// that a bad setting is refused at start-up rather than on the first export.
+func CheckBase(base string) error {
+	_, err := normaliseBase(base)
+	return err
+}

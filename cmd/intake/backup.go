@@ -31,7 +31,7 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 	if err := existingDB(dbPath); err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, dbPath)
+	d, err := openExisting(ctx, dbPath)
 	if err != nil {
 		return err
 	}

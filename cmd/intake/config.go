@@ -28,6 +28,8 @@ type config struct {
 	TrustedProxies string // comma-separated IPs or CIDRs
 	FHIRBase       string
 	Log            string // text or json
+	ClinicPhone    string // shown as a tap-to-call link with the emergency advice; "" for none
+	EmergencyPhone string // the emergency number patients are told to call (911)
 }
 
 // defaultDB is the embedded default: one SQLite file in ./data (git-ignored).
@@ -57,10 +59,61 @@ func serveConfig(env *cliEnv, args []string) (*config, error) {
 	fs.StringVar(&cfg.PatientRate, "patient-rate", envOr(env, "INTAKE_PATIENT_RATE", "30/min"), "patient POSTs per IP, N/min (INTAKE_PATIENT_RATE)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr(env, "INTAKE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (INTAKE_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.Log, "log", envOr(env, "INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
+	fs.StringVar(&cfg.ClinicPhone, "clinic-phone", envOr(env, "INTAKE_CLINIC_PHONE", ""), "clinic phone number shown with the emergency advice (INTAKE_CLINIC_PHONE)")
+	fs.StringVar(&cfg.EmergencyPhone, "emergency-number", envOr(env, "INTAKE_EMERGENCY_NUMBER", "911"), "emergency number the advice offers to call (INTAKE_EMERGENCY_NUMBER)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkClinic(); err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Log != "text" && cfg.Log != "json":
+		return nil, fmt.Errorf("INTAKE_LOG %q must be text or json", cfg.Log)
+	case cfg.SessionIdle <= 0 || cfg.SessionMax < cfg.SessionIdle:
+		return nil, fmt.Errorf("INTAKE_SESSION_IDLE (%v) must be positive and INTAKE_SESSION_MAX (%v) at least as long", cfg.SessionIdle, cfg.SessionMax)
+	case !phoneLike(cfg.ClinicPhone, true) || !phoneLike(cfg.EmergencyPhone, false):
+		return nil, fmt.Errorf("INTAKE_CLINIC_PHONE %q and INTAKE_EMERGENCY_NUMBER %q must be phone numbers (digits, spaces, + ( ) -)", cfg.ClinicPhone, cfg.EmergencyPhone)
+	}
 	return cfg, nil
+}
+
+// Guardian-age settings outside this range are refused (years).
+const minGuardianAge, maxGuardianAge = 1, 25
+
+// checkClinic refuses clinic settings that would fail later (a PDF, an
+// export, the FHIR Questionnaire) or silently change a clinical rule.
+func (c *config) checkClinic() error {
+	if _, err := c.location(); err != nil {
+		return err
+	}
+	if p := strings.ToLower(c.Paper); p != "letter" && p != "a4" {
+		return fmt.Errorf("INTAKE_PAPER %q must be letter or a4", c.Paper)
+	}
+	if c.GuardianAge < minGuardianAge || c.GuardianAge > maxGuardianAge {
+		return fmt.Errorf("INTAKE_GUARDIAN_AGE %d must be between %d and %d years", c.GuardianAge, minGuardianAge, maxGuardianAge)
+	}
+	if err := export.CheckBase(c.FHIRBase); err != nil {
+		return fmt.Errorf("INTAKE_FHIR_BASE: %w", err)
+	}
+	return nil
+}
+
+// phoneLike accepts digits, spaces and + ( ) - with at least 3 digits ("" when optional).
+func phoneLike(s string, optional bool) bool {
+	if s == "" {
+		return optional
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case !strings.ContainsRune(" +()-", r):
+			return false
+		}
+	}
+	return digits >= 3
 }
 
 // clinicFlags registers the clinic settings that the server and the CLI

@@ -43,6 +43,9 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
+	if err := cfg.checkClinic(); err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
@@ -58,7 +61,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 
-	d, err := db.Open(ctx, cfg.DB)
+	d, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

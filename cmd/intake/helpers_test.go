@@ -97,6 +97,20 @@ func openDB(t testing.TB, path string) *db.DB {
 	return d
 }
 
+// newDBPath returns the path of a new, migrated, empty database in a temp
+// folder, as `intake serve` leaves it on first start (CLI commands refuse a
+// missing one).
+func newDBPath(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data", "intake.db")
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	return path
+}
+
 // checkStored opens the database after the server closed it and checks that
 // every acknowledged intake is there and the file passes integrity_check.
 func checkStored(t *testing.T, dbPath string, ids []string) {

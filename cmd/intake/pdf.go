@@ -30,6 +30,9 @@ func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := cfg.checkClinic(); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: pdf needs exactly one intake id", errUsage)
 	}
@@ -38,7 +41,7 @@ func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, cfg.DB)
+	d, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -42,10 +42,13 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := cfg.checkClinic(); err != nil {
+		return err
+	}
 	if *all == (fs.NArg() == 1) || fs.NArg() > 1 {
 		return fmt.Errorf("%w: rescreen needs --all or exactly one intake id", errUsage)
 	}
-	d, err := db.Open(ctx, cfg.DB)
+	d, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

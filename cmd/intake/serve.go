@@ -72,6 +72,7 @@ func serve(ctx context.Context, env *cliEnv, args []string, hooks serveHooks) er
 
 	app, err := web.New(web.Config{
 		Location: loc, GuardianAge: cfg.GuardianAge, ClinicName: cfg.ClinicName, Paper: cfg.Paper,
+		ClinicPhone: cfg.ClinicPhone, EmergencyPhone: cfg.EmergencyPhone,
 		PatientRate: rate, TrustedProxies: cfg.trustedProxies(), FHIRBase: cfg.FHIRBase,
 		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, Secret: secret,
 		TLS: cfg.TLSCert != "", Logger: logger,

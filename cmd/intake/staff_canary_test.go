@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -73,7 +72,7 @@ func (b *staffHTTP) post(path string, v url.Values, want int) string {
 // stops the server, and finds neither the name nor the birth date anywhere in
 // its stdout and stderr (nor in the CLI's output).
 func TestCanaryNoPHIInServerOutput(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	dbPath := newDBPath(t)
 	var cliOut bytes.Buffer
 	add := exec.Command(intakeBinary(t), "user", "add", "--db", dbPath, "--email", "canary@clinic.test",
 		"--role", "admin", "--password-stdin")

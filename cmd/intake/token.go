@@ -25,7 +25,7 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, dbPath)
+	d, err := openExisting(ctx, dbPath)
 	if err != nil {
 		return err
 	}

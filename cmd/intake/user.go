@@ -155,7 +155,7 @@ func changeUser(ctx context.Context, env *cliEnv, dbPath, email, what string, ch
 }
 
 func withDB(ctx context.Context, path string, fn func(*db.DB) error) error {
-	d, err := db.Open(ctx, path)
+	d, err := openExisting(ctx, path)
 	if err != nil {
 		return err
 	}

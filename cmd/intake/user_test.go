@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,7 +16,7 @@ func runWithStdin(t testing.TB, dbPath, stdin string, args ...string) inProcessR
 }
 
 func TestUserCommands(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	dbPath := newDBPath(t)
 	const pw1, pw2 = "first long passphrase 1", "second long passphrase 2"
 	ok := func(r inProcessResult, what string) {
 		t.Helper()
@@ -101,7 +100,7 @@ func currentUserName(t testing.TB) string {
 }
 
 func TestTokenChangesAreAudited(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	dbPath := newDBPath(t)
 	add := runWithStdin(t, dbPath, "", "token", "add", "--name", "kiosk")
 	if add.code != 0 {
 		t.Fatalf("token add: %d %s", add.code, add.stderr)
@@ -128,7 +127,7 @@ func TestTokenChangesAreAudited(t *testing.T) {
 // While no active admin exists, every start prints how to create one on
 // stdout; once one exists, nothing.
 func TestServeAdminHint(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "data", "intake.db")
+	dbPath := newDBPath(t)
 	s := startServer(t, dbPath)
 	if out := s.Stdout(); !strings.Contains(out, "intake user add") || !strings.Contains(out, "--role admin") ||
 		!strings.Contains(out, "--password-stdin") {
