@@ -30,7 +30,7 @@ func FoldName(s string) string {
 			continue
 		}
 		switch r {
-		case '\'', '’', '‘', 'ʼ', '`', '´', '-', '‐', '‑', '–', '—', '.':
+		case '\'', '’', '‘', 'ʼ', 'ʻ', '`', '´', '-', '‐', '‑', '–', '—', '.':
 			continue
 		}
 		if m, ok := foldSpecial[unicode.ToLower(r)]; ok {

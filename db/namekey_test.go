@@ -12,6 +12,7 @@ func TestFoldName(t *testing.T) {
 		{norm.NFD.String("Nguyễn"), "nguyen"},
 		{"Núñez", "nunez"},
 		{"O’Brien", "obrien"},
+		{"Kaʻiulani", "kaiulani"}, // ʻokina (U+02BB)
 		{"O'Brien", "obrien"},
 		{"Smith-Jones", "smithjones"},
 		{"Mary Ann", "maryann"},

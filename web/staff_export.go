@@ -174,12 +174,12 @@ func exportDates(fromText, toText string) (from, to intake.Date, problem string)
 	var err error
 	if fromText = strings.TrimSpace(fromText); fromText != "" {
 		if from, err = intake.ParseDate(fromText); err != nil {
-			return from, to, "The “from” date must be a date written YYYY-MM-DD, for example 2026-01-31."
+			return from, to, "The “from” date must be a real calendar date written YYYY-MM-DD, for example 2026-01-31."
 		}
 	}
 	if toText = strings.TrimSpace(toText); toText != "" {
 		if to, err = intake.ParseDate(toText); err != nil {
-			return from, to, "The “to” date must be a date written YYYY-MM-DD, for example 2026-01-31."
+			return from, to, "The “to” date must be a real calendar date written YYYY-MM-DD, for example 2026-01-31."
 		}
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {

@@ -138,7 +138,8 @@ type listPage struct {
 // listRowView is one intake in the list.
 type listRowView struct {
 	ID        string
-	Name      string
+	Family    string // shown "Family, Given", each part bidi-isolated so
+	Given     string // right-to-left names keep their order
 	BirthDate string
 	Submitted string
 	Severity  sevView
@@ -263,7 +264,7 @@ func (s *Server) newListPage(c *fiber.Ctx, u *staffUser, f listFilters, problems
 	}
 	data.ExportCSV, data.ExportFHIR = "/staff/export.csv"+suffix, "/staff/export.fhir.json"+suffix
 	for _, r := range page.Rows {
-		v := listRowView{ID: r.ID, Name: displayName(r.GivenName, r.FamilyName), BirthDate: dateText(r.BirthDate),
+		v := listRowView{ID: r.ID, Family: r.FamilyName, Given: r.GivenName, BirthDate: dateText(r.BirthDate),
 			Submitted: s.clinicTime(r.CreatedAt), Severity: newSevView(r.HighestSeverity),
 			Flags: r.FlagIDs}
 		switch {
@@ -277,17 +278,6 @@ func (s *Server) newListPage(c *fiber.Ctx, u *staffUser, f listFilters, problems
 		data.Rows = append(data.Rows, v)
 	}
 	return data
-}
-
-// displayName is "Family, Given" for a list sorted by eye.
-func displayName(given, family string) string {
-	switch {
-	case family == "":
-		return given
-	case given == "":
-		return family
-	}
-	return family + ", " + given
 }
 
 func dateText(d intake.Date) string {
