@@ -94,6 +94,23 @@ const (
 // rule and the cross-field rules. It returns the normalised enabled answers, or
 // nil and Errors when any check fails.
 func (q *Questionnaire) Validate(raw Raw, ctx Context) (Answers, Errors) {
+	out, errs := q.validate(raw, ctx)
+	if errs != nil {
+		return nil, errs
+	}
+	return out, nil
+}
+
+// Partial returns the answers of raw that pass every check, even when others
+// fail: the valid part of a rejected form. It is never stored; the patient
+// form uses it to show emergency advice on a form sent back for corrections
+// (a patient who will not correct it must still be told to seek care).
+func (q *Questionnaire) Partial(raw Raw, ctx Context) Answers {
+	out, _ := q.validate(raw, ctx)
+	return out
+}
+
+func (q *Questionnaire) validate(raw Raw, ctx Context) (Answers, Errors) {
 	out := Answers{}
 	states := make(map[string]state, len(q.items))
 	var errs Errors
@@ -169,7 +186,10 @@ func (q *Questionnaire) Validate(raw Raw, ctx Context) (Answers, Errors) {
 		return out, nil
 	}
 	q.sortErrors(errs)
-	return nil, errs
+	for _, e := range errs {
+		delete(out, e.LinkID) // a cross-field error on an otherwise valid answer
+	}
+	return out, errs
 }
 
 func (q *Questionnaire) sortErrors(errs Errors) {

@@ -238,3 +238,21 @@ func TestAgeOn(t *testing.T) {
 		}
 	}
 }
+
+func TestPartialKeepsOnlyValidAnswers(t *testing.T) {
+	raw := baseline(t)
+	raw["consent.treatment"] = false           // must_be_yes
+	raw["pain.back_worst"] = json.Number("1")  // below now: cross-field error
+	raw["redflag.saddle_numbness"] = "yes_new" // valid, and kept
+	raw["redflag.ces_checked"] = false
+	part := intake.V1.Partial(raw, intake.Context{SubmissionDate: onDate, GuardianAge: 18})
+	if part.Answered("consent.treatment") || part.Answered("pain.back_worst") {
+		t.Fatal("Partial kept an answer that failed a check")
+	}
+	if part.String("redflag.saddle_numbness") != "yes_new" || !part.Answered("patient.family_name") {
+		t.Fatal("Partial dropped valid answers")
+	}
+	if a, errs := validate(raw); a != nil || errs == nil {
+		t.Fatal("Validate must still reject the whole set")
+	}
+}

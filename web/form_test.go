@@ -251,3 +251,36 @@ func TestEmergencyPageOffersTapToCall(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectedFormStillShowsEmergencyAdvice: C01 (new saddle numbness and
+// bladder change) with treatment consent refused is a 422, and the page tells
+// the patient to seek emergency care all the same; a benign 422 does not.
+func TestRejectedFormStillShowsEmergencyAdvice(t *testing.T) {
+	all := mustCases(t, cases.Screening)
+	ts := newTestServer(t, at(all[0].SubmittedOn))
+	s := ts.openForm(t)
+	values := formValues(all[0].Answers)
+	values.Set("consent.treatment", "no")
+	resp, body := ts.postForm(t, s, values)
+	if resp.StatusCode != 422 || !strings.Contains(body, `class="emergency"`) {
+		t.Fatalf("status %d; the emergency advice must show on the rejected form", resp.StatusCode)
+	}
+	if strings.Index(body, `class="emergency"`) > strings.Index(body, `id="error-summary"`) {
+		t.Fatal("the emergency advice must come before the error summary")
+	}
+	var c10 cases.Case
+	for _, c := range all {
+		if strings.HasPrefix(c.ID, "C10") {
+			c10 = c
+		}
+	}
+	benign := formValues(c10.Answers)
+	benign.Set("consent.treatment", "no")
+	_, body = ts.postForm(t, ts.openForm(t), benign)
+	if strings.Contains(body, `class="emergency"`) {
+		t.Fatal("emergency advice on a benign rejected form")
+	}
+	if ts.countIntakes(t) != 0 {
+		t.Fatal("a rejected form stored an intake")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/backintake/backintake/db"
 	"github.com/backintake/backintake/intake"
 	"github.com/backintake/backintake/intake/messages"
+	"github.com/backintake/backintake/screening"
 )
 
 // formState is a patient form as posted: every value echoed back on any
@@ -19,6 +20,7 @@ import (
 type formState struct {
 	lang   string
 	values map[string][]string
+	advice string // emergency advice to show with the form, or ""
 }
 
 // intakeForm serves GET /intake: the empty questionnaire with fresh tokens.
@@ -51,8 +53,10 @@ func (s *Server) intakeSubmit(c *fiber.Ctx) error {
 
 	in := intake.Intake{CreatedAt: now, SubmissionDate: intake.DateIn(now, s.cfg.Location),
 		QuestionnaireVersion: intake.Canonical, Lang: st.lang}
-	answers, errs := intake.V1.Validate(intake.V1.FromForm(st.values), s.validationContext(in.SubmissionDate))
+	raw := intake.V1.FromForm(st.values)
+	answers, errs := intake.V1.Validate(raw, s.validationContext(in.SubmissionDate))
 	if errs != nil {
+		st.advice = s.partialAdvice(raw, in.SubmissionDate, st.lang)
 		return s.showForm(c, fiber.StatusUnprocessableEntity, st, "", errs)
 	}
 	in.Answers = answers
@@ -74,6 +78,15 @@ func (s *Server) intakeSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/intake/done/"+saved.Receipt, fiber.StatusSeeOther)
+}
+
+// partialAdvice screens the valid part of a rejected form and returns the
+// emergency advice when it already shows an emergency (for example new saddle
+// numbness with consent refused): a patient who never corrects the form must
+// still be told to seek care. Nothing is stored.
+func (s *Server) partialAdvice(raw intake.Raw, on intake.Date, lang string) string {
+	part := intake.V1.Partial(raw, s.validationContext(on))
+	return patientAdvice(lang, screening.Run(part, on, screening.Settings{GuardianAge: s.cfg.GuardianAge}))
 }
 
 // retryAfterSeconds is sent with 503s: the writer recovers on its own once the cause is gone.
@@ -126,6 +139,9 @@ func (s *Server) showFormMsg(c *fiber.Ctx, status int, st formState, problem str
 		Languages:    languageButtons(p.Lang()),
 		LanguageText: p.T("page.choose_language"),
 		RequiredText: p.T("page.form.required_mark"),
+	}
+	if st.advice != "" {
+		data.EmergencyTitle, data.EmergencyText = p.T("advice.emergency.title"), st.advice
 	}
 	if len(errs) > 0 {
 		data.ErrorTitle, data.ErrorIntro = p.T("page.errors.title"), p.T("page.errors.intro")

@@ -13,18 +13,21 @@ import (
 // already localised so the template holds no literal text.
 type formPage struct {
 	page
-	Intro        string
-	Problem      string // message at the top for 403/409/413/429/503
-	ErrorTitle   string
-	ErrorIntro   string
-	Errors       []errorLink
-	Sections     []sectionView
-	Submit       string
-	CSRF         string
-	Submission   string
-	Languages    []langButton
-	LanguageText string
-	RequiredText string
+	Intro   string
+	Problem string // message at the top for 403/409/413/429/503
+	// Emergency advice for a form sent back whose valid answers already show
+	// an emergency (spec: the advice must reach the patient).
+	EmergencyTitle, EmergencyText string
+	ErrorTitle                    string
+	ErrorIntro                    string
+	Errors                        []errorLink
+	Sections                      []sectionView
+	Submit                        string
+	CSRF                          string
+	Submission                    string
+	Languages                     []langButton
+	LanguageText                  string
+	RequiredText                  string
 }
 
 // errorLink is one line of the error summary: the question, then what to fix.
