@@ -21,13 +21,14 @@ import (
 func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 	var dbPath string
 	fs := dbFlags(env, "backup", &dbPath)
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: backup needs one FILE to write", errUsage)
+	if len(pos) != 1 {
+		return usagef("backup needs one FILE to write")
 	}
-	dest := fs.Arg(0)
+	dest := pos[0]
 	if err := existingDB(dbPath); err != nil {
 		return err
 	}

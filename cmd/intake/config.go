@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,16 +28,18 @@ type config struct {
 	Log            string // text or json
 	ClinicPhone    string // shown as a tap-to-call link with the emergency advice; "" for none
 	EmergencyPhone string // the emergency number patients are told to call (911)
+
+	settings clinicSetting // the clinic settings this command took (clinicFlags)
 }
 
 // defaultDB is the embedded default: one SQLite file in ./data (git-ignored).
 const defaultDB = "data/intake.db"
 
 // serveConfig reads the settings of `intake serve`: INTAKE_* variables,
-// overridden by flags. Returns errUsage for a bad flag, flag.ErrHelp for -h,
+// overridden by flags. Returns a usageError for a bad flag, flag.ErrHelp for -h,
 // or an error naming a variable that does not parse.
 func serveConfig(env *cliEnv, args []string) (*config, error) {
-	cfg, fs, err := cliFlags(env, "serve")
+	cfg, fs, err := cliFlags(env, "serve", allSettings)
 	if err != nil {
 		return nil, err
 	}
@@ -61,8 +61,12 @@ func serveConfig(env *cliEnv, args []string) (*config, error) {
 	fs.StringVar(&cfg.Log, "log", envOr(env, "INTAKE_LOG", "text"), "log format on stderr: text or json (INTAKE_LOG)")
 	fs.StringVar(&cfg.ClinicPhone, "clinic-phone", envOr(env, "INTAKE_CLINIC_PHONE", ""), "clinic phone number shown with the emergency advice (INTAKE_CLINIC_PHONE)")
 	fs.StringVar(&cfg.EmergencyPhone, "emergency-number", envOr(env, "INTAKE_EMERGENCY_NUMBER", "911"), "emergency number the advice offers to call (INTAKE_EMERGENCY_NUMBER)")
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("serve takes no arguments, only flags: %q", pos[0])
 	}
 	if err := cfg.checkClinic(); err != nil {
 		return nil, err
@@ -81,20 +85,25 @@ func serveConfig(env *cliEnv, args []string) (*config, error) {
 // Guardian-age settings outside this range are refused (years).
 const minGuardianAge, maxGuardianAge = 1, 25
 
-// checkClinic refuses clinic settings that would fail later (a PDF, an
-// export, the FHIR Questionnaire) or silently change a clinical rule.
+// checkClinic refuses the command's clinic settings (c.settings) that would
+// fail later (a PDF, an export, the FHIR Questionnaire) or silently change a
+// clinical rule.
 func (c *config) checkClinic() error {
-	if _, err := c.location(); err != nil {
-		return err
+	if c.settings&settingTZ != 0 {
+		if _, err := c.location(); err != nil {
+			return err
+		}
 	}
-	if p := strings.ToLower(c.Paper); p != "letter" && p != "a4" {
+	if p := strings.ToLower(c.Paper); c.settings&settingPaper != 0 && p != "letter" && p != "a4" {
 		return fmt.Errorf("INTAKE_PAPER %q must be letter or a4", c.Paper)
 	}
-	if c.GuardianAge < minGuardianAge || c.GuardianAge > maxGuardianAge {
+	if c.settings&settingGuardianAge != 0 && (c.GuardianAge < minGuardianAge || c.GuardianAge > maxGuardianAge) {
 		return fmt.Errorf("INTAKE_GUARDIAN_AGE %d must be between %d and %d years", c.GuardianAge, minGuardianAge, maxGuardianAge)
 	}
-	if err := export.CheckBase(c.FHIRBase); err != nil {
-		return fmt.Errorf("INTAKE_FHIR_BASE: %w", err)
+	if c.settings&settingFHIRBase != 0 {
+		if err := export.CheckBase(c.FHIRBase); err != nil {
+			return fmt.Errorf("INTAKE_FHIR_BASE: %w", err)
+		}
 	}
 	return nil
 }
@@ -116,43 +125,60 @@ func phoneLike(s string, optional bool) bool {
 	return digits >= 3
 }
 
-// clinicFlags registers the clinic settings that the server and the CLI
-// commands share (--tz, --guardian-age, --clinic-name, --paper, --fhir-base),
-// so that `intake pdf` renders exactly what the server renders.
-func clinicFlags(fs *flag.FlagSet, cfg *config, env *cliEnv) error {
-	age, err := strconv.Atoi(envOr(env, "INTAKE_GUARDIAN_AGE", "18"))
-	if err != nil {
-		return fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
+// clinicSetting is a set of clinic settings a command takes as flags.
+type clinicSetting uint8
+
+// The clinic settings that the server and the CLI commands share.
+const (
+	settingTZ          clinicSetting = 1 << iota // --tz, INTAKE_TZ
+	settingGuardianAge                           // --guardian-age, INTAKE_GUARDIAN_AGE
+	settingClinicName                            // --clinic-name, INTAKE_CLINIC_NAME
+	settingPaper                                 // --paper, INTAKE_PAPER
+	settingFHIRBase                              // --fhir-base, INTAKE_FHIR_BASE
+
+	allSettings = settingTZ | settingGuardianAge | settingClinicName | settingPaper | settingFHIRBase
+	// pdfSettings are the inputs of pdfOptions, so that `intake pdf` renders
+	// exactly what the server renders.
+	pdfSettings = settingTZ | settingClinicName | settingPaper
+)
+
+// clinicFlags registers the clinic settings in which, read from the
+// environment, and records them in cfg.settings for checkClinic.
+func clinicFlags(fs *flagSet, cfg *config, env *cliEnv, which clinicSetting) error {
+	cfg.settings = which
+	if which&settingTZ != 0 {
+		fs.StringVar(&cfg.TZ, "tz", envOr(env, "INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
 	}
-	fs.StringVar(&cfg.TZ, "tz", envOr(env, "INTAKE_TZ", "America/Los_Angeles"), "clinic time zone, IANA name (INTAKE_TZ)")
-	fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
-	fs.StringVar(&cfg.ClinicName, "clinic-name", envOr(env, "INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
-	fs.StringVar(&cfg.Paper, "paper", envOr(env, "INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
-	// The default is export.DefaultBase: a .invalid host, so a receiving
-	// system sees at once that the clinic has not set its own (docs/fhir.md).
-	fs.StringVar(&cfg.FHIRBase, "fhir-base", envOr(env, "INTAKE_FHIR_BASE", export.DefaultBase), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
+	if which&settingGuardianAge != 0 {
+		age, err := strconv.Atoi(envOr(env, "INTAKE_GUARDIAN_AGE", "18"))
+		if err != nil {
+			return fmt.Errorf("INTAKE_GUARDIAN_AGE must be a whole number of years: %w", err)
+		}
+		fs.IntVar(&cfg.GuardianAge, "guardian-age", age, "patients younger than this need a guardian, years (INTAKE_GUARDIAN_AGE)")
+	}
+	if which&settingClinicName != 0 {
+		fs.StringVar(&cfg.ClinicName, "clinic-name", envOr(env, "INTAKE_CLINIC_NAME", "Physical Therapy Clinic"), "clinic name on pages and PDFs (INTAKE_CLINIC_NAME)")
+	}
+	if which&settingPaper != 0 {
+		fs.StringVar(&cfg.Paper, "paper", envOr(env, "INTAKE_PAPER", "letter"), "PDF paper size: letter or a4 (INTAKE_PAPER)")
+	}
+	if which&settingFHIRBase != 0 {
+		// The default is export.DefaultBase: a .invalid host, so a receiving
+		// system sees at once that the clinic has not set its own (docs/fhir.md).
+		fs.StringVar(&cfg.FHIRBase, "fhir-base", envOr(env, "INTAKE_FHIR_BASE", export.DefaultBase), "canonical base URL of FHIR resources (INTAKE_FHIR_BASE)")
+	}
 	return nil
 }
 
-// cliFlags returns a CLI command's flag set with --db and the clinic settings
-// read from the environment; the command adds its own flags and calls parseFlags.
-func cliFlags(env *cliEnv, name string) (*config, *flag.FlagSet, error) {
+// cliFlags returns the flag set of command name with --db and the clinic
+// settings in which; the command adds its own flags and calls parse.
+func cliFlags(env *cliEnv, name string, which clinicSetting) (*config, *flagSet, error) {
 	cfg := &config{}
 	fs := dbFlags(env, name, &cfg.DB)
-	if err := clinicFlags(fs, cfg, env); err != nil {
+	if err := clinicFlags(fs, cfg, env, which); err != nil {
 		return nil, nil, err
 	}
 	return cfg, fs, nil
-}
-
-// dbFlags returns the flag set of command name, printing to env.stderr, with
-// --db (INTAKE_DB, else defaultDB) stored in path: the one flag every command
-// has.
-func dbFlags(env *cliEnv, name string, path *string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.StringVar(path, "db", envOr(env, "INTAKE_DB", defaultDB), "SQLite database file (INTAKE_DB)")
-	return fs
 }
 
 // envOr returns the environment variable k, or def when it is unset or empty.
@@ -161,17 +187,6 @@ func envOr(env *cliEnv, k, def string) string {
 		return v
 	}
 	return def
-}
-
-// parseFlags parses args into fs; a bad flag is a usage error (exit 2).
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
 }
 
 // pdfOptions are the summary PDF's settings. The server passes the same three

@@ -18,7 +18,8 @@ import (
 
 // runExport streams intakes to stdout as CSV or as a FHIR R4 Bundle (issue 6):
 //
-//	intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom] [--db FILE] [--fhir-base URL]
+//	intake export csv [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom] [--db FILE]
+//	intake export fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--db FILE] [--fhir-base URL]
 //
 // --from and --to are inclusive submission dates. The stored submission date
 // is already the calendar date in the clinic's time zone (INTAKE_TZ at the time
@@ -30,28 +31,36 @@ import (
 // the last. A bad date or an unknown format is a usage error (exit 2).
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || (args[0] != "csv" && args[0] != "fhir") {
-		return fmt.Errorf("%w: export needs the format csv or fhir first", errUsage)
+		return usagef("export needs the format csv or fhir first")
 	}
 	format := args[0]
-	cfg, fs, err := cliFlags(env, "export "+format)
+	settings := clinicSetting(0)
+	if format == "fhir" {
+		settings = settingFHIRBase
+	}
+	cfg, fs, err := cliFlags(env, "export "+format, settings)
 	if err != nil {
 		return err
 	}
 	from := fs.String("from", "", "first submission date, YYYY-MM-DD, inclusive (clinic time zone)")
 	to := fs.String("to", "", "last submission date, YYYY-MM-DD, inclusive (clinic time zone)")
-	noBOM := fs.Bool("no-bom", false, "CSV without the UTF-8 byte order mark (Excel needs the BOM for accents)")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	noBOM := new(bool)
+	if format == "csv" {
+		fs.BoolVar(noBOM, "no-bom", false, "CSV without the UTF-8 byte order mark (Excel needs the BOM for accents)")
+	}
+	pos, err := fs.parse(args[1:])
+	if err != nil {
 		return err
 	}
 	if err := cfg.checkClinic(); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
 	}
 	filter, err := exportFilter(*from, *to)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return usagef("%v", err)
 	}
 
 	fhirOpt := export.FHIROptions{Base: cfg.FHIRBase, Timestamp: time.Now()}

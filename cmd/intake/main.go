@@ -1,13 +1,6 @@
 // Command intake is backintake's single binary: the server and the staff CLI.
-//
-//	intake serve                     run the server (creates and migrates the database)
-//	intake token add --name N        create an API token (printed once)
-//	intake token list | revoke N
-//	intake export csv|fhir [--from D] [--to D]   intakes to stdout (audited)
-//	intake pdf ID                    an intake's summary PDF to stdout (audited)
-//	intake rescreen (--all | ID)     add results under the current screening rules
-//	intake backup FILE               a checked online copy of the database (0600, audited)
-//	intake restore FILE              replace the database with a backup (server stopped)
+// `intake help` lists every command (commands below); `intake COMMAND -h`
+// shows one command's usage and flags.
 //
 // Every command reads the same INTAKE_DB; flags override environment variables.
 package main
@@ -20,16 +13,24 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	_ "time/tzdata" // INTAKE_TZ works on machines without a zoneinfo database
 )
 
-// command is one CLI verb.
+// command is one CLI command. A command with verbs (token, user, export)
+// has one form per verb and takes the verb as its first argument.
 type command struct {
-	name, usage string
-	run         func(ctx context.Context, env *cliEnv, args []string) error
+	name  string
+	forms []form
+	verbs bool
+	run   func(ctx context.Context, env *cliEnv, args []string) error
 }
+
+// form is one way to call a command: its synopsis (the arguments and the
+// flags it needs) and what it does.
+type form struct{ synopsis, purpose string }
 
 // cliEnv is what commands read and write: environment, standard streams.
 type cliEnv struct {
@@ -39,20 +40,38 @@ type cliEnv struct {
 	stderr io.Writer
 }
 
-// errUsage marks a usage mistake: the message is printed with the usage line.
-var errUsage = errors.New("usage")
+// usageError is a usage mistake: run prints its message and the command's
+// synopsis, and exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 func commands() []command {
 	return []command{
-		{"serve", "intake serve [flags]                   run the server", runServe},
-		{"token", "intake token add --name N | list | revoke N   manage API tokens", runToken},
-		{"user", "intake user add --email E --role admin|therapist|frontdesk --password-stdin | list | disable E | passwd E --password-stdin   manage staff accounts", runUser},
-		{"export", "intake export csv|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]   intakes to stdout", runExport},
-		{"pdf", "intake pdf ID > intake.pdf              an intake's summary PDF to stdout", runPDF},
-		{"rescreen", "intake rescreen [--force] (--all | ID)  add results under the current screening rules", runRescreen},
-		{"backup", "intake backup FILE                     a checked copy of the database while it runs (0600, never overwrites)", runBackup},
-		{"restore", "intake restore FILE                    replace the database with a backup (server stopped)", runRestore},
-		{"help", "intake help                            this list", nil},
+		{"serve", []form{{"intake serve [flags]", "run the server (creates and migrates the database)"}}, false, runServe},
+		{"token", []form{
+			{"intake token add --name N", "create an API token (printed once)"},
+			{"intake token list", "list API tokens"},
+			{"intake token revoke N", "revoke the API token named N"},
+		}, true, runToken},
+		{"user", []form{
+			{"intake user add --email E --role admin|therapist|frontdesk --password-stdin", "add a staff account"},
+			{"intake user list", "list staff accounts"},
+			{"intake user disable E", "disable the account with email E"},
+			{"intake user passwd E --password-stdin", "set a new password"},
+		}, true, runUser},
+		{"export", []form{
+			{"intake export csv [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]", "intakes to stdout as CSV"},
+			{"intake export fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD]", "intakes to stdout as a FHIR R4 Bundle"},
+		}, true, runExport},
+		{"pdf", []form{{"intake pdf ID > intake.pdf", "an intake's summary PDF to stdout"}}, false, runPDF},
+		{"rescreen", []form{{"intake rescreen [--force] (--all | ID)", "add results under the current screening rules"}}, false, runRescreen},
+		{"backup", []form{{"intake backup FILE", "a checked copy of the database while it runs (0600, never overwrites)"}}, false, runBackup},
+		{"restore", []form{{"intake restore FILE", "replace the database with a backup (server stopped)"}}, false, runRestore},
+		{"help", []form{{"intake help", "this list"}}, false, nil},
 	}
 }
 
@@ -63,27 +82,37 @@ func main() {
 	os.Exit(run(ctx, env, os.Args[1:]))
 }
 
-// run executes one command and returns the process exit status.
+// run executes one command and returns the process exit status: 0, 1 for a
+// failure, 2 for a usage mistake.
 func run(ctx context.Context, env *cliEnv, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		printHelp(env.stdout)
 		return 0
 	}
 	for _, c := range commands() {
-		if c.name == args[0] && c.run != nil {
-			err := c.run(ctx, env, args[1:])
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			if err != nil {
-				fmt.Fprintf(env.stderr, "intake %s: %v\n", c.name, err)
-				if errors.Is(err, errUsage) {
-					fmt.Fprintf(env.stderr, "usage: %s\n", c.usage)
-					return 2
-				}
-				return 1
-			}
+		if c.name != args[0] || c.run == nil {
+			continue
+		}
+		if c.verbs && len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprintln(env.stdout, "usage:")
+			printForms(env.stdout, c.forms)
+			fmt.Fprintf(env.stdout, "`intake %s VERB -h` lists a verb's flags.\n", c.name)
 			return 0
+		}
+		err := c.run(ctx, env, args[1:])
+		var ue *usageError
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(env.stderr, "intake %s: %v\nusage:\n", c.name, err)
+			for _, f := range c.forms {
+				fmt.Fprintf(env.stderr, "  %s\n", f.synopsis)
+			}
+			return 2
+		default:
+			fmt.Fprintf(env.stderr, "intake %s: %v\n", c.name, err)
+			return 1
 		}
 	}
 	fmt.Fprintf(env.stderr, "intake: unknown command %q\n", args[0])
@@ -91,10 +120,44 @@ func run(ctx context.Context, env *cliEnv, args []string) int {
 	return 2
 }
 
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "--help" || arg == "-help"
+}
+
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "intake: back-pain intake server and staff tools")
 	for _, c := range commands() {
-		fmt.Fprintln(w, "  "+c.usage)
+		printForms(w, c.forms)
 	}
-	fmt.Fprintln(w, "Configuration: INTAKE_* environment variables; flags override them (intake serve -h).")
+	fmt.Fprintln(w, "Configuration: INTAKE_* environment variables; flags override them.")
+	fmt.Fprintln(w, "`intake COMMAND -h` shows a command's flags; every command takes --db FILE (INTAKE_DB).")
+}
+
+// printForms prints each form's synopsis and purpose, the purpose on its own
+// line when the synopsis is long.
+func printForms(w io.Writer, forms []form) {
+	const col = 42
+	for _, f := range forms {
+		if len(f.synopsis) < col {
+			fmt.Fprintf(w, "  %-*s%s\n", col, f.synopsis, f.purpose)
+		} else {
+			fmt.Fprintf(w, "  %s\n  %s%s\n", f.synopsis, strings.Repeat(" ", col), f.purpose)
+		}
+	}
+}
+
+// formsOf returns the forms of "intake <name>", name being a command ("pdf")
+// or a command and its verb ("user add").
+func formsOf(name string) []form {
+	prefix := "intake " + name
+	var out []form
+	for _, c := range commands() {
+		for _, f := range c.forms {
+			if f.synopsis == prefix || strings.HasPrefix(f.synopsis, prefix+" ") {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }

@@ -23,20 +23,21 @@ import (
 // ok, or not_found for an unknown id) before any byte of the PDF. An unknown
 // id is an error (exit 1).
 func runPDF(ctx context.Context, env *cliEnv, args []string) error {
-	cfg, fs, err := cliFlags(env, "pdf")
+	cfg, fs, err := cliFlags(env, "pdf", pdfSettings)
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
 	if err := cfg.checkClinic(); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: pdf needs exactly one intake id", errUsage)
+	if len(pos) != 1 {
+		return usagef("pdf needs exactly one intake id")
 	}
-	id := fs.Arg(0)
+	id := pos[0]
 	opt, err := cfg.pdfOptions()
 	if err != nil {
 		return err

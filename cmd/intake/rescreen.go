@@ -33,20 +33,21 @@ const rescreenBatch = 256
 // the run: the intake id (or range "all"), the number of intakes whose answers
 // were read, and the outcome.
 func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
-	cfg, fs, err := cliFlags(env, "rescreen")
+	cfg, fs, err := cliFlags(env, "rescreen", settingGuardianAge)
 	if err != nil {
 		return err
 	}
 	all := fs.Bool("all", false, "rescreen every stored intake")
 	force := fs.Bool("force", false, "add a result even when the newest one has the current rules version")
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
 	if err := cfg.checkClinic(); err != nil {
 		return err
 	}
-	if *all == (fs.NArg() == 1) || fs.NArg() > 1 {
-		return fmt.Errorf("%w: rescreen needs --all or exactly one intake id", errUsage)
+	if *all == (len(pos) == 1) || len(pos) > 1 {
+		return usagef("rescreen needs --all or exactly one intake id")
 	}
 	d, err := openExisting(ctx, cfg.DB)
 	if err != nil {
@@ -63,13 +64,13 @@ func runRescreen(ctx context.Context, env *cliEnv, args []string) error {
 		entry.Range = "all"
 		err = r.all(ctx)
 	} else {
-		entry.IntakeID = db.AuditIntakeID(fs.Arg(0))
-		err = r.one(ctx, fs.Arg(0))
+		entry.IntakeID = db.AuditIntakeID(pos[0])
+		err = r.one(ctx, pos[0])
 	}
 	entry.RowCount, entry.Outcome = int64(r.read), db.OutcomeOK
 	switch {
 	case !*all && errors.Is(err, db.ErrNotFound):
-		entry.Outcome, err = db.OutcomeNotFound, notFound(fs.Arg(0))
+		entry.Outcome, err = db.OutcomeNotFound, notFound(pos[0])
 	case err != nil:
 		entry.Outcome = db.OutcomeError
 	}

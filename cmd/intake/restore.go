@@ -20,13 +20,14 @@ import (
 func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 	var dbPath string
 	fs := dbFlags(env, "restore", &dbPath)
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: restore needs the backup FILE to restore", errUsage)
+	if len(pos) != 1 {
+		return usagef("restore needs the backup FILE to restore")
 	}
-	src := fs.Arg(0)
+	src := pos[0]
 	res, err := db.Restore(ctx, src, dbPath, time.Now())
 	if errors.Is(err, db.ErrInUse) {
 		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", dbPath)

@@ -16,14 +16,30 @@ import (
 // is stored), list shows names and dates, revoke disables one by name.
 func runToken(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: token needs add, list or revoke", errUsage)
+		return usagef("token needs add, list or revoke")
 	}
-	verb, rest := args[0], args[1:]
+	verb := args[0]
+	if verb != "add" && verb != "list" && verb != "revoke" {
+		return usagef("unknown token command %q", verb)
+	}
 	var dbPath string
 	fs := dbFlags(env, "token "+verb, &dbPath)
-	name := fs.String("name", "", "token name (add)")
-	if err := parseFlags(fs, rest); err != nil {
+	name := new(string)
+	if verb == "add" {
+		fs.StringVar(name, "name", "", "token name")
+	}
+	pos, err := fs.parse(args[1:])
+	if err != nil {
 		return err
+	}
+	if verb == "revoke" && len(pos) != 1 {
+		return usagef("token revoke needs the token's name")
+	}
+	if verb != "revoke" && len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if verb == "add" && *name == "" {
+		return usagef("token add needs --name")
 	}
 	d, err := openExisting(ctx, dbPath)
 	if err != nil {
@@ -33,9 +49,6 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 	now := time.Now().UTC()
 	switch verb {
 	case "add":
-		if *name == "" {
-			return fmt.Errorf("%w: token add needs --name", errUsage)
-		}
 		var b [32]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return err
@@ -67,20 +80,15 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		return tw.Flush()
 	case "revoke":
-		if fs.NArg() != 1 {
-			return fmt.Errorf("%w: token revoke needs the token's name", errUsage)
-		}
 		if err := d.Update(ctx, func(tx *sql.Tx) error {
-			if err := db.RevokeToken(tx, fs.Arg(0), now); err != nil {
+			if err := db.RevokeToken(tx, pos[0], now); err != nil {
 				return err
 			}
-			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q revoked", fs.Arg(0)))
+			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q revoked", pos[0]))
 		}); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "API token %q revoked.\n", fs.Arg(0))
-	default:
-		return fmt.Errorf("%w: unknown token command %q", errUsage, verb)
+		fmt.Fprintf(env.stdout, "API token %q revoked.\n", pos[0])
 	}
 	return nil
 }

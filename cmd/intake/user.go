@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/mail"
@@ -28,43 +27,41 @@ import (
 // are read from standard input only, never from flags or the environment.
 func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: user needs add, list, disable or passwd", errUsage)
+		return usagef("user needs add, list, disable or passwd")
 	}
 	verb := args[0]
 	var dbPath string
 	fs := dbFlags(env, "user "+verb, &dbPath)
-	email := fs.String("email", "", "the user's email (add)")
-	role := fs.String("role", "", "admin, therapist or frontdesk (add)")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (add, passwd)")
-	// Flags may come after the positional email: "user disable E --db F".
-	var pos []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return err
-			}
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	var email, role string
+	var fromStdin bool
+	switch verb {
+	case "add":
+		fs.StringVar(&email, "email", "", "the user's email")
+		fs.StringVar(&role, "role", "", "admin, therapist or frontdesk")
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	case "passwd":
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	case "list", "disable":
+	default:
+		return usagef("unknown user command %q", verb)
+	}
+	pos, err := fs.parse(args[1:])
+	if err != nil {
+		return err
 	}
 
 	switch verb {
 	case "add":
-		if *email == "" || *role == "" || !*fromStdin || len(pos) != 0 {
-			return fmt.Errorf("%w: user add needs --email, --role and --password-stdin", errUsage)
+		if email == "" || role == "" || !fromStdin || len(pos) != 0 {
+			return usagef("user add needs --email, --role and --password-stdin")
 		}
-		addr, err := checkEmail(*email)
+		addr, err := checkEmail(email)
 		if err != nil {
 			return err
 		}
-		r := db.Role(*role)
+		r := db.Role(role)
 		if !r.Valid() {
-			return fmt.Errorf("%w: role must be admin, therapist or frontdesk", errUsage)
+			return usagef("role must be admin, therapist or frontdesk")
 		}
 		hash, err := readNewPassword(env.stdin)
 		if err != nil {
@@ -89,6 +86,9 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 			return nil
 		})
 	case "list":
+		if len(pos) != 0 {
+			return usagef("unexpected argument %q", pos[0])
+		}
 		return withDB(ctx, dbPath, func(d *db.DB) error {
 			users, err := d.Users(ctx)
 			if err != nil {
@@ -107,14 +107,14 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		})
 	case "disable":
 		if len(pos) != 1 {
-			return fmt.Errorf("%w: user disable needs the user's email", errUsage)
+			return usagef("user disable needs the user's email")
 		}
 		return changeUser(ctx, env, dbPath, pos[0], "disabled", func(tx *sql.Tx, u db.User) error {
 			return db.DisableUser(tx, u.Email, time.Now())
 		})
 	case "passwd":
-		if len(pos) != 1 || !*fromStdin {
-			return fmt.Errorf("%w: user passwd needs the user's email and --password-stdin", errUsage)
+		if len(pos) != 1 || !fromStdin {
+			return usagef("user passwd needs the user's email and --password-stdin")
 		}
 		hash, err := readNewPassword(env.stdin)
 		if err != nil {
@@ -123,9 +123,8 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		return changeUser(ctx, env, dbPath, pos[0], "password changed", func(tx *sql.Tx, u db.User) error {
 			return db.SetPassword(tx, u.Email, hash)
 		})
-	default:
-		return fmt.Errorf("%w: unknown user command %q", errUsage, verb)
 	}
+	return nil
 }
 
 // changeUser applies change to the user with that email and audits it. A
@@ -167,7 +166,7 @@ func withDB(ctx context.Context, path string, fn func(*db.DB) error) error {
 func checkEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 {
-		return "", fmt.Errorf("%w: %q is not an email address", errUsage, s)
+		return "", usagef("%q is not an email address", s)
 	}
 	return s, nil
 }
