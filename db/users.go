@@ -54,6 +54,14 @@ func DisableUser(tx *sql.Tx, email string, at time.Time) error {
 	return updateUser(tx, email, `UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE email = ?`, ts(at), email)
 }
 
+// EnableUser clears the disabled mark of the user with that email, so that
+// they may sign in again; the sessions that ended when they were disabled stay
+// ended. Enabling an active user changes nothing. Returns ErrNotFound if there
+// is no such user.
+func EnableUser(tx *sql.Tx, email string) error {
+	return updateUser(tx, email, `UPDATE users SET disabled_at = NULL WHERE email = ?`, email)
+}
+
 // SetPassword replaces the password hash of the user with that email. Returns
 // ErrNotFound if there is no such user.
 func SetPassword(tx *sql.Tx, email, passwordHash string) error {
@@ -98,6 +106,20 @@ func scanUser(r rowScanner) (User, error) {
 
 func (d *DB) user(ctx context.Context, where string, arg any) (User, error) {
 	u, err := scanUser(d.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("%w: user", ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("db: read user: %w", classify(err))
+	}
+	return u, nil
+}
+
+// UserByEmailTx is UserByEmail inside a write transaction, for a change that
+// depends on the user's current state (disable only an active user). Returns
+// ErrNotFound.
+func UserByEmailTx(tx *sql.Tx, email string) (User, error) {
+	u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("%w: user", ErrNotFound)
 	}

@@ -60,7 +60,8 @@ func commands() []command {
 		{"user", []form{
 			{"intake user add --email E --role admin|therapist|frontdesk --password-stdin", "add a staff account"},
 			{"intake user list", "list staff accounts"},
-			{"intake user disable E", "disable the account with email E"},
+			{"intake user disable E", "disable the account with email E (its sessions end)"},
+			{"intake user enable E", "let a disabled account sign in again"},
 			{"intake user passwd E --password-stdin", "set a new password"},
 		}, true, runUser},
 		{"export", []form{

@@ -21,13 +21,16 @@ import (
 //	intake user add --email E --role admin|therapist|frontdesk --password-stdin
 //	intake user list
 //	intake user disable E
+//	intake user enable E
 //	intake user passwd E --password-stdin
 //
-// Changes write a "user_change" audit row with actor cli:<os user>. Passwords
-// are read from standard input only, never from flags or the environment.
+// Changes write a "user_change" audit row with actor cli:<os user>; disabling
+// a disabled user or enabling an active one changes nothing and says so.
+// Passwords are read from standard input only, never from flags or the
+// environment.
 func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
-		return usagef("user needs add, list, disable or passwd")
+		return usagef("user needs add, list, disable, enable or passwd")
 	}
 	verb := args[0]
 	var dbPath string
@@ -41,7 +44,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
 	case "passwd":
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
-	case "list", "disable":
+	case "list", "disable", "enable":
 	default:
 		return usagef("unknown user command %q", verb)
 	}
@@ -109,8 +112,21 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		if len(pos) != 1 {
 			return usagef("user disable needs the user's email")
 		}
-		return changeUser(ctx, env, dbPath, pos[0], "disabled", func(tx *sql.Tx, u db.User) error {
-			return db.DisableUser(tx, u.Email, time.Now())
+		return changeUser(ctx, env, dbPath, pos[0], func(tx *sql.Tx, u db.User) (string, bool, error) {
+			if !u.DisabledAt.IsZero() {
+				return "already disabled", false, nil
+			}
+			return "disabled", true, db.DisableUser(tx, u.Email, time.Now())
+		})
+	case "enable":
+		if len(pos) != 1 {
+			return usagef("user enable needs the user's email")
+		}
+		return changeUser(ctx, env, dbPath, pos[0], func(tx *sql.Tx, u db.User) (string, bool, error) {
+			if u.DisabledAt.IsZero() {
+				return "already enabled", false, nil
+			}
+			return "enabled", true, db.EnableUser(tx, u.Email)
 		})
 	case "passwd":
 		if len(pos) != 1 || !fromStdin {
@@ -120,31 +136,40 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		return changeUser(ctx, env, dbPath, pos[0], "password changed", func(tx *sql.Tx, u db.User) error {
-			return db.SetPassword(tx, u.Email, hash)
+		return changeUser(ctx, env, dbPath, pos[0], func(tx *sql.Tx, u db.User) (string, bool, error) {
+			return "password changed", true, db.SetPassword(tx, u.Email, hash)
 		})
 	}
 	return nil
 }
 
-// changeUser applies change to the user with that email and audits it. A
-// running server sees the change on the user's next request: a disabled
-// user's sessions, and sessions from before a password change, end then.
-func changeUser(ctx context.Context, env *cliEnv, dbPath, email, what string, change func(*sql.Tx, db.User) error) error {
+// userChange changes user u in tx and returns what it did ("disabled"), or
+// changed false and what it found ("already disabled") when there was
+// nothing to do.
+type userChange func(tx *sql.Tx, u db.User) (what string, changed bool, err error)
+
+// changeUser applies change to the user with that email, read in the same
+// write transaction, and audits it if it changed anything. A running server
+// sees the change on the user's next request: a disabled user's sessions, and
+// sessions from before a password change, end then.
+func changeUser(ctx context.Context, env *cliEnv, dbPath, email string, change userChange) error {
 	return withDB(ctx, dbPath, func(d *db.DB) error {
-		u, err := d.UserByEmail(ctx, email)
-		if errors.Is(err, db.ErrNotFound) {
-			return fmt.Errorf("no user with email %s", email)
-		}
-		if err != nil {
-			return err
-		}
-		err = d.Update(ctx, func(tx *sql.Tx) error {
-			if err := change(tx, u); err != nil {
+		var u db.User
+		var what string
+		err := d.Update(ctx, func(tx *sql.Tx) error {
+			var err error
+			if u, err = db.UserByEmailTx(tx, email); err != nil {
+				return err
+			}
+			var changed bool
+			if what, changed, err = change(tx, u); err != nil || !changed {
 				return err
 			}
 			return auditUserChange(tx, env, fmt.Sprintf("ok: user %d %s", u.ID, what))
 		})
+		if errors.Is(err, db.ErrNotFound) {
+			return fmt.Errorf("no user with email %s", email)
+		}
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,5 +146,52 @@ func TestServeAdminHint(t *testing.T) {
 	s2 := startServer(t, dbPath)
 	if strings.Contains(s2.Stdout(), "intake user add") {
 		t.Errorf("hint printed although an admin exists:\n%s", s2.Stdout())
+	}
+}
+
+// `user enable` undoes `user disable`; repeating either says so and changes
+// and audits nothing.
+func TestUserDisableEnable(t *testing.T) {
+	dbPath := newDBPath(t)
+	if r := runWithStdin(t, dbPath, "a long passphrase here\n", "user", "add", "--email", "boss@clinic.test", "--role", "admin", "--password-stdin"); r.code != 0 {
+		t.Fatalf("user add: %d %s", r.code, r.stderr)
+	}
+	d := openDB(t, dbPath)
+	ctx := context.Background()
+	u, err := d.UserByEmail(ctx, "boss@clinic.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		verb, said string
+		active     bool
+	}{
+		{"disable", "disabled", false},
+		{"disable", "already disabled", false},
+		{"enable", "enabled", true},
+		{"enable", "already enabled", true},
+	} {
+		r := runWithStdin(t, dbPath, "", "user", step.verb, "boss@clinic.test")
+		if want := fmt.Sprintf("User %d (boss@clinic.test) %s.\n", u.ID, step.said); r.code != 0 || r.stdout != want {
+			t.Errorf("%s: exit %d, stdout %q, want %q; stderr %q", step.verb, r.code, r.stdout, want, r.stderr)
+		}
+		if active, _ := d.AdminExists(ctx); active != step.active {
+			t.Errorf("after %s (%s): the admin is active %v", step.verb, step.said, active)
+		}
+	}
+	if r := runWithStdin(t, dbPath, "", "user", "enable", "nobody@clinic.test"); r.code != 1 || !strings.Contains(r.stderr, "no user with email nobody@clinic.test") {
+		t.Errorf("enable unknown user: exit %d, %q", r.code, r.stderr)
+	}
+	rows, _, err := d.Audit(ctx, db.AuditQuery{Action: db.ActionUserChange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, r := range rows {
+		outcomes = append(outcomes, r.Outcome)
+	}
+	want := []string{fmt.Sprintf("ok: user %d enabled", u.ID), fmt.Sprintf("ok: user %d disabled", u.ID), fmt.Sprintf("ok: added user %d (admin)", u.ID)}
+	if !slices.Equal(outcomes, want) {
+		t.Errorf("user_change outcomes, newest first: %q, want %q", outcomes, want)
 	}
 }
