@@ -2,9 +2,12 @@ package db
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -88,4 +91,99 @@ func (d *DB) LoginLockedUntil(ctx context.Context, ip, account string, now time.
 		return time.Time{}, fmt.Errorf("db: read login locks: %w", classify(err))
 	}
 	return parseNullTS(until)
+}
+
+// LoginAccountKey is the account key of RecordLoginFailure for a typed email:
+// a hash of its trimmed lower-case form (32 hex digits), so the throttling
+// tables never hold an email. It must equal web's key for the same email, or
+// `intake user unlock --email` misses the locks the sign-in page set.
+func LoginAccountKey(email string) string {
+	sum := sha256.Sum256([]byte("login|" + strings.ToLower(strings.TrimSpace(email))))
+	return hex.EncodeToString(sum[:16])
+}
+
+// Unlocked counts what an unlock removed: the locks still in force at its
+// time, and the recorded failures (those in the window counted towards a
+// lock; older ones had not been pruned yet).
+type Unlocked struct {
+	Locks    int64
+	Failures int64
+}
+
+// UnlockLoginAccount removes the failures and (account, IP) locks of account
+// (a LoginAccountKey) from every IP, so that it may sign in again at once.
+// A lock on a whole IP stays: see UnlockLoginIP.
+func UnlockLoginAccount(tx *sql.Tx, account string, now time.Time) (Unlocked, error) {
+	if account == "" || now.IsZero() {
+		return Unlocked{}, fmt.Errorf("%w: unlock needs an account key and a time", ErrInvalid)
+	}
+	return unlockLogin(tx, `account = ?`, []any{account}, now)
+}
+
+// UnlockLoginIP removes every failure and lock recorded for any of ips (one
+// address as typed and as the server writes it): the lock on the IP itself
+// and those on (account, IP) pairs.
+func UnlockLoginIP(tx *sql.Tx, now time.Time, ips ...string) (Unlocked, error) {
+	if len(ips) == 0 || now.IsZero() {
+		return Unlocked{}, fmt.Errorf("%w: unlock needs an ip and a time", ErrInvalid)
+	}
+	args := make([]any, len(ips))
+	for i, ip := range ips {
+		args[i] = ip
+	}
+	return unlockLogin(tx, `ip IN (?`+strings.Repeat(",?", len(ips)-1)+`)`, args, now)
+}
+
+// unlockLogin deletes the failures and locks matching where (a condition on
+// ip and account) and counts them.
+func unlockLogin(tx *sql.Tx, where string, args []any, now time.Time) (Unlocked, error) {
+	var out Unlocked
+	if err := tx.QueryRow(`SELECT count(*) FROM login_locks WHERE until > ? AND `+where,
+		append([]any{ts(now)}, args...)...).Scan(&out.Locks); err != nil {
+		return Unlocked{}, fmt.Errorf("db: count login locks: %w", err)
+	}
+	if _, err := tx.Exec(`DELETE FROM login_locks WHERE `+where, args...); err != nil {
+		return Unlocked{}, fmt.Errorf("db: unlock login: %w", err)
+	}
+	res, err := tx.Exec(`DELETE FROM login_failures WHERE `+where, args...)
+	if err != nil {
+		return Unlocked{}, fmt.Errorf("db: unlock login: %w", err)
+	}
+	if out.Failures, err = res.RowsAffected(); err != nil {
+		return Unlocked{}, fmt.Errorf("db: unlock login: %w", err)
+	}
+	return out, nil
+}
+
+// LockedIPs returns the IPs locked for every account at now, each with the end
+// of its lock, by IP.
+func (d *DB) LockedIPs(ctx context.Context, now time.Time) ([]IPLock, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT ip, until FROM login_locks
+		WHERE account = '' AND until > ? ORDER BY ip`, ts(now))
+	if err != nil {
+		return nil, fmt.Errorf("db: read login locks: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []IPLock
+	for rows.Next() {
+		var l IPLock
+		var until string
+		if err := rows.Scan(&l.IP, &until); err != nil {
+			return nil, fmt.Errorf("db: read login locks: %w", err)
+		}
+		if l.Until, err = parseTS(until); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: read login locks: %w", classify(err))
+	}
+	return out, nil
+}
+
+// IPLock is a lock on every sign-in from one IP (LoginLimits.IPMax).
+type IPLock struct {
+	IP    string
+	Until time.Time // UTC
 }

@@ -63,6 +63,7 @@ func commands() []command {
 			{"intake user disable E", "disable the account with email E (its sessions end)"},
 			{"intake user enable E", "let a disabled account sign in again"},
 			{"intake user passwd E --password-stdin", "set a new password"},
+			{"intake user unlock [--email E] [--ip IP]", "end sign-in locks after failed sign-ins"},
 		}, true, runUser},
 		{"export", []form{
 			{"intake export csv [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-bom]", "intakes to stdout as CSV"},

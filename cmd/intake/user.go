@@ -23,6 +23,7 @@ import (
 //	intake user disable E
 //	intake user enable E
 //	intake user passwd E --password-stdin
+//	intake user unlock [--email E] [--ip IP]
 //
 // Changes write a "user_change" audit row with actor cli:<os user>; disabling
 // a disabled user or enabling an active one changes nothing and says so.
@@ -30,12 +31,12 @@ import (
 // environment.
 func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
-		return usagef("user needs add, list, disable, enable or passwd")
+		return usagef("user needs add, list, disable, enable, passwd or unlock")
 	}
 	verb := args[0]
 	var dbPath string
 	fs := dbFlags(env, "user "+verb, &dbPath)
-	var email, role string
+	var email, role, ip string
 	var fromStdin bool
 	switch verb {
 	case "add":
@@ -44,6 +45,9 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
 	case "passwd":
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	case "unlock":
+		fs.StringVar(&email, "email", "", "end the sign-in locks of this email, from every IP")
+		fs.StringVar(&ip, "ip", "", "end the sign-in locks from this IP, for every email")
 	case "list", "disable", "enable":
 	default:
 		return usagef("unknown user command %q", verb)
@@ -128,6 +132,11 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 			}
 			return "enabled", true, db.EnableUser(tx, u.Email)
 		})
+	case "unlock":
+		if len(pos) != 0 || (email == "" && ip == "") {
+			return usagef("user unlock needs --email E or --ip IP")
+		}
+		return unlockSignIn(ctx, env, dbPath, email, ip)
 	case "passwd":
 		if len(pos) != 1 || !fromStdin {
 			return usagef("user passwd needs the user's email and --password-stdin")
