@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/backintake/backintake/db"
@@ -29,10 +30,17 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	src := pos[0]
 	res, err := db.Restore(ctx, src, dbPath, time.Now())
-	if errors.Is(err, db.ErrInUse) {
+	switch {
+	case errors.Is(err, db.ErrInUse):
 		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", dbPath)
-	}
-	if err != nil {
+	case errors.Is(err, db.ErrNotFound):
+		return fmt.Errorf("there is no backup file at %s; nothing was changed", src)
+	case errors.Is(err, db.ErrInvalid):
+		return fmt.Errorf("%s is the database itself, not a backup of it; nothing was changed", src)
+	case err != nil:
+		if perr := backupProblem(ctx, src); perr != nil {
+			return perr
+		}
 		return fmt.Errorf("nothing was changed: %w", err)
 	}
 	d, err := db.Open(ctx, dbPath)
@@ -51,4 +59,17 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "The replaced database is kept as %s (with its -wal file, if any): it holds intakes stored after the backup and patient data; delete it once nothing more is needed from it.\n", res.Aside)
 	}
 	return nil
+}
+
+// backupProblem returns why the backup at src fails db.CheckFile, naming src:
+// db.Restore checks a temporary copy and its error names that copy. It
+// returns nil if src passes, so the caller reports its own error.
+func backupProblem(ctx context.Context, src string) error {
+	_, err := db.CheckFile(ctx, src)
+	if err == nil {
+		return nil
+	}
+	// CheckFile's findings are sentences behind its package's prefixes.
+	why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "db: "), "check file: ")
+	return fmt.Errorf("%s is not a usable backup: %s; nothing was changed", src, why)
 }

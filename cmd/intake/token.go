@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -59,7 +60,9 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 				return err
 			}
 			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q added", *name))
-		}); err != nil {
+		}); errors.Is(err, db.ErrExists) {
+			return fmt.Errorf("an API token named %q already exists (a revoked token keeps its name): choose another name", *name)
+		} else if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "%s\n", token)
@@ -85,7 +88,9 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 				return err
 			}
 			return auditTokenChange(tx, env, now, fmt.Sprintf("ok: token %q revoked", pos[0]))
-		}); err != nil {
+		}); errors.Is(err, db.ErrNotFound) {
+			return fmt.Errorf("no API token is named %q (intake token list shows them)", pos[0])
+		} else if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "API token %q revoked.\n", pos[0])

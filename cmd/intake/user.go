@@ -217,9 +217,25 @@ func readNewPassword(r io.Reader) (string, error) {
 		return "", errors.New("no password on standard input (pipe it in: printf '%s\\n' \"$PW\" | intake user ...)")
 	}
 	if err := passwords.Check(pw); err != nil {
-		return "", err
+		return "", passwordProblem(err)
 	}
 	return passwords.Hash(pw)
+}
+
+// passwordProblem says why the password policy refused a password, as a
+// sentence for the admin typing it.
+func passwordProblem(err error) error {
+	switch {
+	case errors.Is(err, passwords.ErrTooShort):
+		return fmt.Errorf("the password is too short: it needs at least %d characters", passwords.MinLength)
+	case errors.Is(err, passwords.ErrTooLong):
+		return fmt.Errorf("the password is too long: it may have at most %d bytes", passwords.MaxLength)
+	case errors.Is(err, passwords.ErrCommon):
+		return errors.New("the password is one of the 10,000 most common: choose another")
+	case errors.Is(err, passwords.ErrGuessable):
+		return errors.New("the password is easy to guess (repeated or sequential characters, or a common password with digits added): choose another")
+	}
+	return err
 }
 
 // auditUserChange appends a "user_change" row in the change's transaction.
