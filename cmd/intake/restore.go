@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("restore needs the backup FILE to restore")
 	}
 	src := pos[0]
-	res, err := db.Restore(ctx, src, dbPath, time.Now())
+	res, err := restoreOnce(ctx, src, dbPath)
 	switch {
 	case errors.Is(err, db.ErrInUse):
 		return fmt.Errorf("%s is in use by another process: stop the server (and any running intake command) first; nothing was changed", dbPath)
@@ -37,6 +38,8 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("there is no backup file at %s; nothing was changed", src)
 	case errors.Is(err, db.ErrInvalid):
 		return fmt.Errorf("%s is the database itself, not a backup of it; nothing was changed", src)
+	case errors.Is(err, db.ErrExists):
+		return fmt.Errorf("a file beside %s already has the name the replaced database would be kept under (%s.before-restore-<time>); nothing was changed", dbPath, filepath.Base(dbPath))
 	case err != nil:
 		if perr := backupProblem(ctx, src); perr != nil {
 			return perr
@@ -59,6 +62,24 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "The replaced database is kept as %s (with its -wal file, if any): it holds intakes stored after the backup and patient data; delete it once nothing more is needed from it.\n", res.Aside)
 	}
 	return nil
+}
+
+// restoreOnce is db.Restore, tried again at the next whole second while the
+// name the replaced database is kept under (".before-restore-<UTC time>", to
+// the second) is taken: a second restore within the same second would
+// otherwise fail. Waiting keeps the name the true time of the restore.
+func restoreOnce(ctx context.Context, src, dbPath string) (db.Restored, error) {
+	for try := 1; ; try++ {
+		res, err := db.Restore(ctx, src, dbPath, time.Now())
+		if !errors.Is(err, db.ErrExists) || try == 3 {
+			return res, err
+		}
+		select {
+		case <-time.After(time.Until(time.Now().Truncate(time.Second).Add(time.Second))):
+		case <-ctx.Done():
+			return res, err
+		}
+	}
 }
 
 // backupProblem returns why the backup at src fails db.CheckFile, naming src:

@@ -248,3 +248,29 @@ func TestStartupCheckInterrupted(t *testing.T) {
 		t.Fatalf("checkAtStart after cancel = %v, want an interruption, not a failed check", err)
 	}
 }
+
+// A second restore within the same second keeps the database it replaces
+// under a name of its own instead of failing on the first one's.
+func TestRestoreTwiceInOneSecond(t *testing.T) {
+	dbPath := newDBPath(t)
+	env := []string{"INTAKE_DB=" + dbPath}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if r := runInProcess(t, env, "backup", backup); r.code != 0 {
+		t.Fatalf("backup: %s", r.stderr)
+	}
+	// Start just after a whole second, so that both restores (milliseconds
+	// each) fall within it.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 10*time.Millisecond)))
+	first := runInProcess(t, env, "restore", backup)
+	second := runInProcess(t, env, "restore", backup)
+	if first.code != 0 || second.code != 0 {
+		t.Fatalf("restores: exit %d %q, exit %d %q", first.code, first.stderr, second.code, second.stderr)
+	}
+	kept, err := filepath.Glob(dbPath + ".before-restore-*Z")
+	if err != nil || len(kept) != 2 {
+		t.Fatalf("kept copies %q, %v; want two", kept, err)
+	}
+	if !strings.Contains(first.stdout, kept[0]) || !strings.Contains(second.stdout, kept[1]) {
+		t.Errorf("each restore does not name its own kept copy %q:\n%s%s", kept, first.stdout, second.stdout)
+	}
+}
