@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/backintake/backintake/db"
@@ -41,6 +42,10 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 	start := time.Now()
 	err = d.Backup(ctx, dest)
 	if errors.Is(err, db.ErrExists) {
+		if st, serr := os.Stat(dest); serr == nil && st.IsDir() {
+			return fmt.Errorf("%s is a directory: name a new file in it for the backup, e.g. %s", dest,
+				filepath.Join(dest, "intake-"+start.Format("2006-01-02")+".db"))
+		}
 		return fmt.Errorf("%s already exists: a backup never overwrites a file, choose a new name", dest)
 	}
 	n := 0

@@ -149,3 +149,17 @@ func TestBackupRefusesAMissingDatabase(t *testing.T) {
 		t.Errorf("backup without FILE: exit %d, want 2", res.code)
 	}
 }
+
+// A backup aimed at an existing directory says so and suggests a file in it,
+// instead of "choose a new name".
+func TestBackupIntoADirectory(t *testing.T) {
+	dbPath := newDBPath(t)
+	dir := t.TempDir()
+	r := runInProcess(t, []string{"INTAKE_DB=" + dbPath}, "backup", dir)
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "intake backup: "+dir+" is a directory: name a new file in it for the backup, e.g. "+dir+"/intake-") {
+		t.Fatalf("backup into a directory: exit %d, %q", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the refused backup left %d files in the directory", len(entries))
+	}
+}
