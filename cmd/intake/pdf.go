@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/signal"
 	"syscall"
 
@@ -21,7 +23,8 @@ import (
 // the same inputs the server's GET /staff/intakes/{id}.pdf gives pdf.Render,
 // so both give identical bytes. Each call writes a "pdf" audit row (outcome
 // ok, or not_found for an unknown id) before any byte of the PDF. An unknown
-// id is an error (exit 1).
+// id is an error (exit 1); a terminal on stdout is a usage error (exit 2),
+// checked before anything is read.
 func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 	cfg, fs, err := cliFlags(env, "pdf", pdfSettings)
 	if err != nil {
@@ -38,6 +41,13 @@ func runPDF(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("pdf needs exactly one intake id")
 	}
 	id := pos[0]
+	if isTerminal(env.stdout) {
+		shown := "ID"
+		if db.AuditIntakeID(id) != "" {
+			shown = id
+		}
+		return usagef("the PDF would be written to the terminal as binary; redirect the output to a file: intake pdf %s > intake.pdf", shown)
+	}
 	opt, err := cfg.pdfOptions()
 	if err != nil {
 		return err
@@ -84,4 +94,19 @@ func renderPDF(ctx context.Context, d *db.DB, id string, opt pdf.Options, buf *b
 		return err
 	}
 	return pdf.Render(buf, in, ss[len(ss)-1].Result, opt)
+}
+
+// isTerminal reports whether w is a terminal (a character device other than
+// /dev/null), where a PDF's bytes would only garble the screen.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -161,5 +162,35 @@ func TestPDFMatchesTheStaffRoute(t *testing.T) {
 	rows, _, err := d.Audit(context.Background(), db.AuditQuery{Action: db.ActionPDF, IntakeID: in.ID})
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("pdf audit rows %d (%v), want one from the web and one from the CLI", len(rows), err)
+	}
+}
+
+// With a character device on stdout (a terminal; /dev/zero stands in for one)
+// `intake pdf` refuses before reading or auditing anything and tells how to
+// redirect; /dev/null, also a character device, is a file like any other.
+func TestPDFRefusesATerminal(t *testing.T) {
+	s := seedCaseDB(t, "")
+	id := s.intakes[0].ID
+	runTo := func(device string) (int, string) {
+		t.Helper()
+		f, err := os.OpenFile(device, os.O_WRONLY, 0)
+		if err != nil {
+			t.Skipf("no %s: %v", device, err)
+		}
+		defer f.Close()
+		var stderr bytes.Buffer
+		getenv := func(k string) string { return map[string]string{"INTAKE_DB": s.path}[k] }
+		env := &cliEnv{getenv: getenv, stdin: strings.NewReader(""), stdout: f, stderr: &stderr}
+		return run(context.Background(), env, []string{"pdf", id}), stderr.String()
+	}
+	code, stderr := runTo("/dev/zero")
+	if want := "intake pdf: the PDF would be written to the terminal as binary; redirect the output to a file: intake pdf " + id + " > intake.pdf\n"; code != 2 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("pdf to a terminal: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	if rows := s.audit(t, db.ActionPDF); len(rows) != 0 {
+		t.Errorf("the refused pdf was audited: %+v", rows)
+	}
+	if code, stderr := runTo(os.DevNull); code != 0 {
+		t.Errorf("pdf > /dev/null: exit %d, %q", code, stderr)
 	}
 }
