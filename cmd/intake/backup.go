@@ -48,11 +48,16 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		return fmt.Errorf("%s already exists: a backup never overwrites a file, choose a new name", dest)
 	}
-	n := 0
+	n, voided := 0, 0
 	if err == nil {
 		if n, err = db.CheckFile(ctx, dest); err != nil {
 			os.Remove(dest)
 			err = fmt.Errorf("the copy failed its check and was removed: %w", err)
+		}
+	}
+	if err == nil {
+		if _, voided, err = db.FileIntakeCounts(ctx, dest); err != nil {
+			os.Remove(dest)
 		}
 	}
 	outcome := db.OutcomeOK
@@ -71,8 +76,8 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 	if st, err := os.Stat(dest); err == nil {
 		size = st.Size()
 	}
-	fmt.Fprintf(env.stdout, "Backup written to %s: %d intakes, %.1f MB, mode 0600, checked, in %v.\n",
-		dest, n, float64(size)/1e6, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.stdout, "Backup written to %s: %s, %.1f MB, mode 0600, checked, in %v.\n",
+		dest, intakeCount(n, voided), float64(size)/1e6, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintln(env.stderr, "The backup holds patient data (PHI): keep it encrypted and readable only by the people who may restore it.")
 	return nil
 }
@@ -85,4 +90,15 @@ func existingDB(path string) error {
 		return fmt.Errorf("no database at %s (set INTAKE_DB or --db)", path)
 	}
 	return err
+}
+
+// intakeCount says how many intakes a database holds and, when some are,
+// how many of them are voided, so that the number reconciles with an export
+// (which leaves voided intakes out): "41 intakes (1 voided)".
+func intakeCount(all, voided int) string {
+	s := fmt.Sprintf("%d %s", all, plural(int64(all), "intake", "intakes"))
+	if voided > 0 {
+		s += fmt.Sprintf(" (%d voided)", voided)
+	}
+	return s
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,5 +163,32 @@ func TestBackupIntoADirectory(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the refused backup left %d files in the directory", len(entries))
+	}
+}
+
+// Backup and restore count voided intakes apart, so that their numbers
+// reconcile with an export, which leaves voided intakes out.
+func TestBackupAndRestoreCountVoidedIntakes(t *testing.T) {
+	s := seedCaseDB(t, "")
+	n := len(s.intakes)
+	last := s.intakes[n-1]
+	s.update(t, func(tx *sql.Tx) error {
+		return db.Void(tx, last.ID, "test", "duplicate", last.CreatedAt.Add(time.Hour))
+	})
+	env := []string{"INTAKE_DB=" + s.path}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	counted := fmt.Sprintf(": %d intakes (1 voided)", n)
+
+	r := runInProcess(t, env, "backup", backup)
+	if want := "Backup written to " + backup + counted + ", "; r.code != 0 || !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("backup: exit %d, stdout %q, want it to start %q", r.code, r.stdout, want)
+	}
+	exp := runInProcess(t, env, "export", "csv")
+	if rows := readExportCSV(t, exp.out, true); exp.code != 0 || len(rows) != n-1 {
+		t.Errorf("export: exit %d, %d rows, want %d", exp.code, len(rows), n-1)
+	}
+	r = runInProcess(t, []string{"INTAKE_DB=" + filepath.Join(t.TempDir(), "restored.db")}, "restore", backup)
+	if want := "Restored " + backup + " into "; r.code != 0 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, counted+".\n") {
+		t.Errorf("restore: exit %d, stdout %q, want %q…%q", r.code, r.stdout, want, counted+".")
 	}
 }

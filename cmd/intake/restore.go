@@ -57,7 +57,11 @@ func runRestore(ctx context.Context, env *cliEnv, args []string) error {
 	if err := audit(ctx, env, d, db.AuditEntry{Action: db.ActionRestore, RowCount: int64(res.Intakes), Outcome: db.OutcomeOK}); err != nil {
 		return fmt.Errorf("restored, but the audit row could not be written: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "Restored %s into %s: %d intakes.\n", src, dbPath, res.Intakes)
+	active, err := d.Count(ctx, db.Filter{})
+	if err != nil {
+		return fmt.Errorf("restored, but the intakes cannot be counted: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "Restored %s into %s: %s.\n", src, dbPath, intakeCount(res.Intakes, res.Intakes-active))
 	if res.Aside != "" {
 		fmt.Fprintf(env.stdout, "The replaced database is kept as %s (with its -wal file, if any): it holds intakes stored after the backup and patient data; delete it once nothing more is needed from it.\n", res.Aside)
 	}
