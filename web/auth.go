@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"math"
 	"strconv"
@@ -60,7 +58,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 		return s.showLogin(c, fiber.StatusForbidden, email,
 			"This sign-in form expired or was not sent from this site. Please sign in again.", "")
 	}
-	ip, account := c.IP(), accountKey(email)
+	ip, account := c.IP(), db.LoginAccountKey(email)
 	until, err := s.deps.DB.LoginLockedUntil(ctx, ip, account, now)
 	if err != nil {
 		return s.staffUnavailable(c, nil, err)
@@ -159,13 +157,6 @@ func (s *Server) logout(c *fiber.Ctx) error {
 		return s.staffUnavailable(c, u, err)
 	}
 	return c.Redirect("/staff/login?signed_out=1", fiber.StatusSeeOther)
-}
-
-// accountKey is the throttling key of a typed email: a hash of its lower-case
-// form, so the throttling tables never hold an email.
-func accountKey(email string) string {
-	sum := sha256.Sum256([]byte("login|" + strings.ToLower(email)))
-	return hex.EncodeToString(sum[:16])
 }
 
 // hashSlots bounds concurrent argon2id computations: each takes 19 MiB and
