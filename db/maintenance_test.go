@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -99,3 +100,7 @@ func TestIntegrityCheckFindsOrphans(t *testing.T) {
 		t.Errorf("IntegrityCheck = %v, want a foreign key problem in receipts", err)
 	}
 }
+
+// setUmask sets the process umask and returns the old one, so tests can prove
+// modes do not depend on it.
+func setUmask(m int) int { return syscall.Umask(m) }
